@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Logger } from 'pino';
+import { MailroomError } from '../core/errors.js';
+import type { ApiDeps } from './deps.js';
+import { familyForPath } from './shared/families.js';
+import { sendError } from './shared/family-plugin.js';
+import { systemRoutes } from './system/index.js';
+import { operatorRoutes } from './operator/index.js';
+import { stackApi } from './stack/index.js';
+
+/** The Fastify instance with every family registered; listening is the caller's business. */
+export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    disableRequestLogging: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.decorateRequest('principal', null);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // Only JSON bodies are accepted; anything else is a clear 415, not a parse failure later.
+  app.removeContentTypeParser('text/plain');
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Mailroom',
+        version: '0.1.0',
+        description: 'Self-hosted email for applications: outbox, templates, SMTP delivery, events.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          stackSecretServerKey: { type: 'apiKey', in: 'header', name: 'x-stack-secret-server-key' },
+          stackAdminAccessToken: { type: 'apiKey', in: 'header', name: 'x-stack-admin-access-token' },
+          stackProjectId: { type: 'apiKey', in: 'header', name: 'x-stack-project-id' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, familyForPath(request.url), new MailroomError('ROUTE_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`)),
+  );
+  app.setErrorHandler((error, request, reply) => sendError(reply, familyForPath(request.url), error));
+
+  await app.register(systemRoutes, { deps });
+  await app.register(operatorRoutes, { deps });
+  await app.register(stackApi, { deps });
+  return app;
+}

@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../deps.js';
+import { stackFamily } from '../shared/families.js';
+import { useFamilyErrors } from '../shared/family-plugin.js';
+import { projectRoutes } from './project.js';
+import { keyRoutes } from './keys.js';
+
+/** The outbox family (seeds 000, 001): `/api/v1/...`, snake_case, ISO times, `{code, error}` errors. */
+export async function stackApi(app: FastifyInstance, { deps }: { deps: ApiDeps }): Promise<void> {
+  useFamilyErrors(app, stackFamily);
+  projectRoutes(app, deps);
+  keyRoutes(app, deps);
+}

@@ -1,0 +1,83 @@
+/**
+ * The composition root: config -> store -> core -> api (and, later, delivery).
+ * The only module that knows every part; everything else gets its dependencies passed in.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './api/app.js';
+import { createAuthenticator } from './api/shared/auth.js';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { createProjectService } from './core/projects/projects.js';
+import { createStore, migrateToLatest, openEngine, type Store } from './store/index.js';
+
+export interface CoreOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean;
+}
+
+/** Store and core services without HTTP: what the CLI and workers need. */
+export async function createCore(config: Config, options: CoreOptions) {
+  const clock = options.clock ?? systemClock;
+  const engine = await openEngine(config.databaseUrl);
+  try {
+    if (options.migrate !== false) {
+      const applied = await migrateToLatest(engine);
+      if (applied.length > 0) options.logger.info({ applied, database: engine.describe() }, 'migrations applied');
+    }
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  const store: Store = createStore(engine);
+  const projects = createProjectService({ store: store.projects, clock });
+  return {
+    config,
+    clock,
+    logger: options.logger,
+    engine,
+    store,
+    projects,
+    close: () => engine.close(),
+  };
+}
+
+export type Core = Awaited<ReturnType<typeof createCore>>;
+
+export interface Mailroom {
+  core: Core;
+  app: FastifyInstance;
+  /** Stops accepting requests, finishes in-flight requests and sends, closes the database. */
+  close(): Promise<void>;
+}
+
+/** The whole service: core plus the HTTP API. */
+export async function createMailroom(config: Config, options: CoreOptions): Promise<Mailroom> {
+  const core = await createCore(config, options);
+  const auth = createAuthenticator({ projects: core.projects });
+  const app = await buildApp(
+    {
+      clock: core.clock,
+      auth,
+      projects: core.projects,
+      checkReady: () => core.store.ping(),
+      rootKey: config.rootKey,
+      bodyLimit: config.bodyLimit,
+    },
+    { logger: options.logger },
+  );
+  let closing: Promise<void> | undefined;
+  return {
+    core,
+    app,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await core.close();
+      })();
+      return closing;
+    },
+  };
+}

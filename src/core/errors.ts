@@ -1,0 +1,62 @@
+/**
+ * The coded error catalog. Core code throws MailroomError with a code from here;
+ * each API family maps it to its own envelope and HTTP status at the edge.
+ * Core never knows about HTTP: `kind` says what sort of failure it is.
+ */
+export type ErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'too_large'
+  | 'unsupported_media'
+  | 'rate_limited'
+  | 'internal';
+
+export const errorCatalog = {
+  SCHEMA_ERROR: { kind: 'invalid', meaning: 'The request does not match the schema; details name the field.' },
+  INVALID_JSON: { kind: 'invalid', meaning: 'The request body is not valid JSON.' },
+  UNSUPPORTED_MEDIA_TYPE: { kind: 'unsupported_media', meaning: 'The request content type is not accepted.' },
+  BODY_TOO_LARGE: { kind: 'too_large', meaning: 'The request body exceeds the configured limit.' },
+  ROUTE_NOT_FOUND: { kind: 'not_found', meaning: 'No route matches this method and path.' },
+  NOT_FOUND: { kind: 'not_found', meaning: 'The resource does not exist in this project.' },
+  UNAUTHENTICATED: { kind: 'unauthenticated', meaning: 'No credentials were presented.' },
+  INVALID_API_KEY: { kind: 'unauthenticated', meaning: 'The key is unknown, revoked, or not valid for this header.' },
+  PROJECT_KEY_MISMATCH: { kind: 'unauthenticated', meaning: 'The key does not belong to the project named in the request.' },
+  PROJECT_ID_REQUIRED: { kind: 'unauthenticated', meaning: 'x-stack-project-id must accompany x-stack-* keys.' },
+  INVALID_ACCESS_TOKEN: { kind: 'unauthenticated', meaning: 'The end-user token is invalid, expired or for another project.' },
+  INSUFFICIENT_PERMISSION: { kind: 'forbidden', meaning: 'The credential lacks the permission this endpoint requires.' },
+  USER_ID_DOES_NOT_EXIST: { kind: 'invalid', meaning: 'A recipient user id does not exist in this project.' },
+  EMAIL_NOT_EDITABLE: { kind: 'invalid', meaning: 'The email is past the states in which it can be edited.' },
+  IDEMPOTENCY_CONFLICT: { kind: 'conflict', meaning: 'The idempotency key was used with another body, or is in flight.' },
+  CONFLICT: { kind: 'conflict', meaning: 'The change conflicts with the current state of another resource.' },
+  RATE_LIMITED: { kind: 'rate_limited', meaning: 'Too many requests; retry after the given delay.' },
+  INTERNAL_ERROR: { kind: 'internal', meaning: 'An unexpected error; it has been logged.' },
+} as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export class MailroomError extends Error {
+  override name = 'MailroomError';
+  readonly kind: ErrorKind;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.kind = errorCatalog[code].kind;
+  }
+}
+
+export const isMailroomError = (value: unknown): value is MailroomError => value instanceof MailroomError;
+
+export function notFound(what: string, id: string): MailroomError {
+  return new MailroomError('NOT_FOUND', `${what} ${id} was not found`, { id });
+}
+
+export function invalidField(field: string, message: string): MailroomError {
+  return new MailroomError('SCHEMA_ERROR', `${field}: ${message}`, { field });
+}

@@ -1,0 +1,20 @@
+import { sql } from 'kysely';
+import type { Engine } from './database.js';
+import { createProjectStore } from './project-store.js';
+
+export { openEngine, type Engine, type Capabilities } from './database.js';
+export { migrateToLatest } from './migrate.js';
+
+/** The Kysely implementations of the core ports, over one engine. */
+export function createStore(engine: Engine) {
+  return {
+    engine,
+    projects: createProjectStore(engine.db),
+    /** Readiness: a round trip to the database. */
+    async ping(): Promise<void> {
+      await sql`select 1`.execute(engine.db);
+    },
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;

@@ -1,0 +1,27 @@
+import type { Kysely, Migration } from 'kysely';
+import type { Engine } from '../database.js';
+import { migrationDialect, type MigrationDialect } from './dialect.js';
+import * as init from './0001-init.js';
+import * as outbox from './0002-outbox.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Step = (db: Kysely<any>, dialect: MigrationDialect) => Promise<void>;
+
+/**
+ * Every migration, in order. Names sort in the order they must run; a new
+ * migration is a new file here, never an edit of one that has shipped.
+ */
+const steps: Record<string, { up: Step; down?: Step }> = {
+  '0001-init': init,
+  '0002-outbox': outbox,
+};
+
+export function migrationsFor(kind: Engine['kind']): Record<string, Migration> {
+  const dialect = migrationDialect(kind);
+  return Object.fromEntries(
+    Object.entries(steps).map(([name, step]) => [
+      name,
+      { up: (db) => step.up(db, dialect), ...(step.down ? { down: (db: Kysely<unknown>) => step.down!(db, dialect) } : {}) },
+    ]),
+  );
+}

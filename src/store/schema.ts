@@ -1,0 +1,155 @@
+/**
+ * The Database type: one schema for SQLite and PostgreSQL.
+ * Portable column choices: times are epoch milliseconds (bigint), flags are
+ * integers 0/1, structured values are JSON text, ids are UUID text.
+ */
+import type { Generated } from 'kysely';
+
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  settings: string;
+  signing_secret: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  project_id: string;
+  kind: string;
+  name: string;
+  permissions: string;
+  key_hash: string;
+  key_prefix: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface UsersTable {
+  id: string;
+  project_id: string;
+  primary_email: string | null;
+  primary_email_verified: number;
+  display_name: string | null;
+  locale: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+
+export interface OutboxMessagesTable {
+  id: string;
+  project_id: string;
+  /** Which endpoint created it: send-email, mail, batch, broadcast, resend, verification. */
+  source: string;
+  batch_id: string | null;
+  status: string;
+  skip_reason: string | null;
+  last_error: string | null;
+  is_paused: number;
+  /** Higher is claimed first (verification codes and high-priority sends). */
+  priority: number;
+  /** Transactional mail carries no List-Unsubscribe. */
+  transactional: number;
+  recipient_user_id: string | null;
+  recipient_email: string | null;
+  from_address: string | null;
+  reply_to: string | null;
+  cc: string | null;
+  bcc: string | null;
+  subject: string | null;
+  html: string | null;
+  text_body: string | null;
+  template_id: string | null;
+  template_variables: string | null;
+  draft_id: string | null;
+  headers: string | null;
+  tags: string | null;
+  attachments: string | null;
+  locale: string | null;
+  rendered_subject: string | null;
+  rendered_html: string | null;
+  rendered_text: string | null;
+  run_at: number;
+  scheduled_at: number | null;
+  attempts: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  /** Set just before the message is handed to SMTP; a crash after it may mean the mail went out. */
+  handed_off_at: number | null;
+  message_id_header: string | null;
+  smtp_response: string | null;
+  smtp_queue_id: string | null;
+  sent_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OutboxTransitionsTable {
+  id: Generated<number>;
+  message_id: string;
+  status: string;
+  reason: string | null;
+  at: number;
+}
+
+export interface DeliveryAttemptsTable {
+  id: Generated<number>;
+  message_id: string;
+  attempt: number;
+  started_at: number;
+  finished_at: number | null;
+  /** sent | deferred | bounced | failed */
+  outcome: string;
+  smtp_code: number | null;
+  enhanced_code: string | null;
+  response: string | null;
+}
+
+export interface DraftsTable {
+  id: string;
+  project_id: string;
+  name: string | null;
+  subject: string | null;
+  html: string | null;
+  template_id: string | null;
+  template_variables: string | null;
+  sent_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IdempotencyKeysTable {
+  project_id: string;
+  key: string;
+  request_hash: string;
+  /** running | done */
+  state: string;
+  response_status: number | null;
+  response_body: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface SuppressionsTable {
+  project_id: string;
+  email: string;
+  /** bounced | unsubscribed | manual */
+  reason: string;
+  detail: string | null;
+  created_at: number;
+}
+
+export interface Database {
+  projects: ProjectsTable;
+  api_keys: ApiKeysTable;
+  users: UsersTable;
+  outbox_messages: OutboxMessagesTable;
+  outbox_transitions: OutboxTransitionsTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  drafts: DraftsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  suppressions: SuppressionsTable;
+}

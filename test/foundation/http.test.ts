@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestMailroom, type TestMailroom } from '../support/mailroom.js';
+
+describe('HTTP basics', () => {
+  let m: TestMailroom;
+  beforeAll(async () => {
+    m = await startTestMailroom('sqlite', { env: { MAILROOM_BODY_LIMIT: '2048' } });
+  });
+  afterAll(() => m.close());
+
+  const admin = () => ({ 'x-stack-admin-access-token': m.project.admin_key, 'x-stack-project-id': m.project.project_id });
+
+  it('answers health and readiness', async () => {
+    expect((await m.request({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await m.request({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' });
+  });
+
+  it('serves the OpenAPI document and a docs page', async () => {
+    const doc = (await m.request({ method: 'GET', url: '/openapi.json' })).json();
+    expect(doc.openapi).toBe('3.0.3');
+    expect(doc.paths['/api/v1/projects/current/keys']).toBeDefined();
+    expect(doc.paths['/api/v1/projects/current/keys'].post.requestBody).toBeDefined();
+    const docs = await m.request({ method: 'GET', url: '/docs/' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toContain('text/html');
+  });
+
+  it('gives unknown routes a JSON 404 in the shape of the family the path belongs to', async () => {
+    const stack = await m.request({ method: 'GET', url: '/api/v1/nothing-here' });
+    expect(stack.statusCode).toBe(404);
+    expect(stack.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND', error: expect.any(String) });
+    const mail = await m.request({ method: 'GET', url: '/mail/nothing' });
+    expect(mail.json()).toEqual({ code: 'ROUTE_NOT_FOUND', message: expect.any(String) });
+    const email = await m.request({ method: 'GET', url: '/api/v1/email/nothing' });
+    expect(email.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND', message: expect.any(String) });
+  });
+
+  it('answers malformed JSON with 400, not 500', async () => {
+    const res = await m.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/projects/current',
+      headers: { ...admin(), 'content-type': 'application/json' },
+      payload: '{"name": ',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('INVALID_JSON');
+  });
+
+  it('answers a wrong content type with 415', async () => {
+    const res = await m.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/projects/current',
+      headers: { ...admin(), 'content-type': 'text/plain' },
+      payload: 'name=x',
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers an oversized body with 413', async () => {
+    const res = await m.request({ method: 'PATCH', url: '/api/v1/projects/current', headers: admin(), body: { name: 'x'.repeat(5000) } });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().code).toBe('BODY_TOO_LARGE');
+  });
+
+  it('names the offending field on schema errors', async () => {
+    const res = await m.request({ method: 'PATCH', url: '/api/v1/projects/current', headers: admin(), body: { name: '', settings: { defaultLocale: 'german' } } });
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body.code).toBe('SCHEMA_ERROR');
+    const fields = (body.details.issues as Array<{ field: string }>).map((i) => i.field);
+    expect(fields).toEqual(expect.arrayContaining(['body.name', 'body.settings.defaultLocale']));
+  });
+
+  it('updates project settings and never shows a DKIM private key back', async () => {
+    const res = await m.request({
+      method: 'PATCH',
+      url: '/api/v1/projects/current',
+      headers: admin(),
+      body: { settings: { defaultSender: 'App <app@example.com>', dkim: { domainName: 'example.com', keySelector: 's1', privateKey: 'PRIVATE' } } },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().settings).toEqual({ defaultSender: 'App <app@example.com>', dkim: { domainName: 'example.com', keySelector: 's1' } });
+    expect(res.body).not.toContain('PRIVATE');
+  });
+
+  it('echoes a request id', async () => {
+    const res = await m.request({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-123' } });
+    expect(res.headers['x-request-id']).toBe('trace-123');
+    const generated = await m.request({ method: 'GET', url: '/healthz' });
+    expect(generated.headers['x-request-id']).toMatch(/[0-9a-f-]{36}/);
+  });
+});

@@ -1,0 +1,48 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createMailroom, type Mailroom } from '../../src/compose.js';
+import type { CreatedProject } from '../../src/core/projects/projects.js';
+import type { Clock } from '../../src/core/clock.js';
+import { createLogger } from '../../src/logger.js';
+import { freshDatabaseUrl, type EngineKind } from './engines.js';
+
+export interface TestMailroom extends Mailroom {
+  config: Config;
+  project: CreatedProject;
+  /** Stack-style headers for the test project's secret server key. */
+  serverHeaders: Record<string, string>;
+  request(options: {
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    url: string;
+    headers?: Record<string, string>;
+    body?: unknown;
+  }): Promise<LightMyRequestResponse>;
+}
+
+/** A whole service on a fresh database, with one project, driven through app.inject(). */
+export async function startTestMailroom(
+  engine: EngineKind,
+  options: { env?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestMailroom> {
+  const config = loadConfig({
+    DATABASE_URL: freshDatabaseUrl(engine),
+    MAILROOM_WORKERS: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
+  });
+  const mailroom = await createMailroom(config, { logger: createLogger(config.logLevel), ...(options.clock ? { clock: options.clock } : {}) });
+  const project = await mailroom.core.projects.createProject({ name: 'test project', settings: { defaultSender: 'app@example.com' } });
+  return {
+    ...mailroom,
+    config,
+    project,
+    serverHeaders: { 'x-stack-secret-server-key': project.secret_server_key, 'x-stack-project-id': project.project_id },
+    request: ({ method, url, headers, body }) =>
+      mailroom.app.inject({
+        method,
+        url,
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+      }),
+  };
+}
