@@ -8,7 +8,9 @@ import { buildApp } from './api/app.js';
 import { createAuthenticator } from './api/shared/auth.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { createEventBus } from './core/events.js';
 import { createProjectService } from './core/projects/projects.js';
+import { createPlainRenderer } from './core/templates/plain-renderer.js';
 import { createStore, migrateToLatest, openEngine, type Store } from './store/index.js';
 
 export interface CoreOptions {
@@ -32,14 +34,18 @@ export async function createCore(config: Config, options: CoreOptions) {
     throw error;
   }
   const store: Store = createStore(engine);
+  const events = createEventBus((error, event) => options.logger.error({ err: error, event }, 'event listener failed'));
   const projects = createProjectService({ store: store.projects, clock });
+  const renderer = createPlainRenderer();
   return {
     config,
     clock,
     logger: options.logger,
     engine,
     store,
+    events,
     projects,
+    renderer,
     close: () => engine.close(),
   };
 }

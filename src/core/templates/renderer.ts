@@ -1,0 +1,34 @@
+/**
+ * The render port: one renderer for every send path. The outbox stores content
+ * as given; the delivery worker asks the renderer for the final subject, html
+ * and text of each recipient's message.
+ */
+export interface RenderRequest {
+  projectId: string;
+  subject: string | null;
+  html: string | null;
+  text: string | null;
+  /** A template id or name; when set, subject/html may be absent. */
+  templateId: string | null;
+  variables: Record<string, unknown>;
+  /** The recipient's locale (user locale, else project default); null when unknown. */
+  locale: string | null;
+  recipient: { email: string; userId: string | null; displayName: string | null };
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string | null;
+  text: string | null;
+}
+
+/** A render failure: the message goes to `render-error` with this readable reason. */
+export class RenderError extends Error {
+  override name = 'RenderError';
+}
+
+export interface EmailRenderer {
+  /** Throws MailroomError NOT_FOUND when the project has no such template (checked when a send is accepted). */
+  assertTemplateExists(projectId: string, templateId: string): Promise<void>;
+  render(request: RenderRequest): Promise<RenderedEmail>;
+}
