@@ -9,6 +9,7 @@ import { createAuthenticator } from './api/shared/auth.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createEventBus } from './core/events.js';
+import { createEnqueue } from './core/outbox/enqueue.js';
 import { createProjectService } from './core/projects/projects.js';
 import { createPlainRenderer } from './core/templates/plain-renderer.js';
 import { createStore, migrateToLatest, openEngine, type Store } from './store/index.js';
@@ -37,6 +38,7 @@ export async function createCore(config: Config, options: CoreOptions) {
   const events = createEventBus((error, event) => options.logger.error({ err: error, event }, 'event listener failed'));
   const projects = createProjectService({ store: store.projects, clock });
   const renderer = createPlainRenderer();
+  const enqueue = createEnqueue({ store: store.outbox, clock, events, messageIdDomain: new URL(config.publicUrl).hostname || 'mailroom.local' });
   return {
     config,
     clock,
@@ -46,6 +48,7 @@ export async function createCore(config: Config, options: CoreOptions) {
     events,
     projects,
     renderer,
+    enqueue,
     close: () => engine.close(),
   };
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Engine } from './database.js';
+import { createOutboxStore } from './outbox-store.js';
 import { createProjectStore } from './project-store.js';
 
 export { openEngine, type Engine, type Capabilities } from './database.js';
@@ -10,6 +11,7 @@ export function createStore(engine: Engine) {
   return {
     engine,
     projects: createProjectStore(engine.db),
+    outbox: createOutboxStore(engine.db),
     /** Readiness: a round trip to the database. */
     async ping(): Promise<void> {
       await sql`select 1`.execute(engine.db);

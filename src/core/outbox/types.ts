@@ -1,0 +1,94 @@
+import type { OutboxStatus, SkipReason } from './lifecycle.js';
+
+export interface Attachment {
+  filename: string;
+  /** base64 */
+  content: string;
+  contentType?: string;
+}
+
+/** What a send path hands to the outbox: one entry per recipient message. */
+export interface NewMessage {
+  /** Which endpoint created it: send-email, mail, batch, broadcast, resend, verification. */
+  source: string;
+  batchId?: string | null;
+  /** A user id is resolved to the user's primary email at send time. */
+  recipient: { userId: string } | { email: string };
+  from?: string | null;
+  replyTo?: string | null;
+  cc?: string[] | null;
+  bcc?: string[] | null;
+  subject?: string | null;
+  html?: string | null;
+  text?: string | null;
+  templateId?: string | null;
+  variables?: Record<string, unknown> | null;
+  draftId?: string | null;
+  headers?: Record<string, string> | null;
+  tags?: Record<string, string> | null;
+  attachments?: Attachment[] | null;
+  locale?: string | null;
+  /** Higher is claimed first; verification codes and high-priority sends use 10. */
+  priority?: number;
+  /** Transactional mail carries no List-Unsubscribe. Default true. */
+  transactional?: boolean;
+  /** Epoch ms; absent or past means due now. */
+  scheduledAt?: number | null;
+}
+
+/** A message as the outbox holds it. */
+export interface OutboxMessage {
+  id: string;
+  projectId: string;
+  source: string;
+  batchId: string | null;
+  status: OutboxStatus;
+  skipReason: SkipReason | null;
+  lastError: string | null;
+  isPaused: boolean;
+  priority: number;
+  transactional: boolean;
+  recipientUserId: string | null;
+  recipientEmail: string | null;
+  from: string | null;
+  replyTo: string | null;
+  cc: string[];
+  bcc: string[];
+  subject: string | null;
+  html: string | null;
+  text: string | null;
+  templateId: string | null;
+  variables: Record<string, unknown>;
+  draftId: string | null;
+  headers: Record<string, string>;
+  tags: Record<string, string>;
+  attachments: Attachment[];
+  locale: string | null;
+  renderedSubject: string | null;
+  renderedHtml: string | null;
+  renderedText: string | null;
+  runAt: number;
+  scheduledAt: number | null;
+  attempts: number;
+  handedOffAt: number | null;
+  messageIdHeader: string | null;
+  smtpResponse: string | null;
+  smtpQueueId: string | null;
+  sentAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A new message with the id and times the outbox gave it. */
+export interface MessageToInsert extends NewMessage {
+  id: string;
+  status: OutboxStatus;
+  runAt: number;
+  messageIdHeader: string;
+}
+
+export interface OutboxStore {
+  /** Inserts all messages and their first transition in one transaction (bulk, chunked). */
+  insertMessages(projectId: string, messages: readonly MessageToInsert[], now: number): Promise<void>;
+  getMessage(projectId: string, id: string): Promise<OutboxMessage | undefined>;
+}
