@@ -2,11 +2,10 @@ import { Migrator, type MigrationResultSet } from 'kysely';
 import type { Engine } from './database.js';
 import { migrationsFor } from './migrations/index.js';
 
-/**
- * Applies pending migrations. On PostgreSQL Kysely holds an advisory lock for the
- * whole run, so processes starting together apply each migration exactly once.
- */
-export async function migrateToLatest(engine: Engine): Promise<string[]> {
+/** An arbitrary constant naming Mailroom's migration lock among PostgreSQL advisory locks. */
+const migrationLockId = 7_302_114_001;
+
+async function runMigrator(engine: Engine): Promise<string[]> {
   const migrator = new Migrator({
     db: engine.db,
     provider: { getMigrations: async () => migrationsFor(engine.kind) },
@@ -22,4 +21,21 @@ export async function migrateToLatest(engine: Engine): Promise<string[]> {
     throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${reason}`, { cause: result.error });
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Applies pending migrations and returns their names. On PostgreSQL a session
+ * advisory lock serialises whole runs, including Kysely's creation of its own
+ * bookkeeping tables, so processes starting together apply each migration once.
+ */
+export async function migrateToLatest(engine: Engine): Promise<string[]> {
+  if (!engine.pool) return runMigrator(engine);
+  const lock = await engine.pool.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [migrationLockId]);
+    return await runMigrator(engine);
+  } finally {
+    await lock.query('select pg_advisory_unlock($1)', [migrationLockId]).catch(() => undefined);
+    lock.release();
+  }
 }

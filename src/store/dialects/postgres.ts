@@ -40,7 +40,13 @@ export function openPostgres(url: string, options: { poolSize?: number } = {}): 
     capabilities: { skipLocked: true, listenNotify: true, multipleProcesses: true },
     describe: () => `postgres://${parsed.host}${parsed.pathname}${schema ? `?schema=${schema}` : ''}`,
     async prepare() {
-      if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+      if (!schema) return;
+      try {
+        await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+      } catch (error) {
+        // Two processes creating the schema at once: the loser sees a unique violation, and the schema exists.
+        if ((error as { code?: string }).code !== '23505') throw error;
+      }
     },
     close: () => db.destroy(),
   };
