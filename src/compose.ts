@@ -8,6 +8,7 @@ import { buildApp } from './api/app.js';
 import { createAuthenticator } from './api/shared/auth.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { createUserTokens } from './core/auth/user-tokens.js';
 import { createEventBus } from './core/events.js';
 import { createEnqueue } from './core/outbox/enqueue.js';
 import { createProjectService } from './core/projects/projects.js';
@@ -37,6 +38,7 @@ export async function createCore(config: Config, options: CoreOptions) {
   const store: Store = createStore(engine);
   const events = createEventBus((error, event) => options.logger.error({ err: error, event }, 'event listener failed'));
   const projects = createProjectService({ store: store.projects, clock });
+  const userTokens = createUserTokens({ projects: store.projects, clock });
   const renderer = createPlainRenderer();
   const enqueue = createEnqueue({ store: store.outbox, clock, events, messageIdDomain: new URL(config.publicUrl).hostname || 'mailroom.local' });
   return {
@@ -49,6 +51,7 @@ export async function createCore(config: Config, options: CoreOptions) {
     projects,
     renderer,
     enqueue,
+    userTokens,
     close: () => engine.close(),
   };
 }
@@ -65,7 +68,7 @@ export interface Mailroom {
 /** The whole service: core plus the HTTP API. */
 export async function createMailroom(config: Config, options: CoreOptions): Promise<Mailroom> {
   const core = await createCore(config, options);
-  const auth = createAuthenticator({ projects: core.projects });
+  const auth = createAuthenticator({ projects: core.projects, verifyUserToken: core.userTokens.verify });
   const app = await buildApp(
     {
       clock: core.clock,
