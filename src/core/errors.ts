@@ -31,6 +31,10 @@ export const errorCatalog = {
   EMAIL_NOT_EDITABLE: { kind: 'invalid', meaning: 'The email is past the states in which it can be edited.' },
   IDEMPOTENCY_CONFLICT: { kind: 'conflict', meaning: 'The idempotency key was used with another body, or is in flight.' },
   CONFLICT: { kind: 'conflict', meaning: 'The change conflicts with the current state of another resource.' },
+  VERIFICATION_NOT_PENDING: { kind: 'invalid', meaning: 'No email verification is in progress for this user.' },
+  VERIFICATION_CODE_INVALID: { kind: 'invalid', meaning: 'The verification code is wrong; details give the attempts left.' },
+  VERIFICATION_CODE_EXPIRED: { kind: 'invalid', meaning: 'The verification code has expired.' },
+  VERIFICATION_CODE_VOID: { kind: 'invalid', meaning: 'Too many wrong codes; the code is void.' },
   RATE_LIMITED: { kind: 'rate_limited', meaning: 'Too many requests; retry after the given delay.' },
   INTERNAL_ERROR: { kind: 'internal', meaning: 'An unexpected error; it has been logged.' },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;

@@ -142,6 +142,28 @@ export interface SuppressionsTable {
   created_at: number;
 }
 
+export interface EmailVerificationsTable {
+  id: string;
+  project_id: string;
+  user_id: string;
+  email: string;
+  code_hash: string;
+  expires_at: number;
+  attempts: number;
+  last_sent_at: number;
+  verified_at: number | null;
+  voided_at: number | null;
+  created_at: number;
+}
+
+export interface VerificationSendsTable {
+  id: Generated<number>;
+  project_id: string;
+  user_id: string;
+  client_address: string;
+  at: number;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -152,4 +174,6 @@ export interface Database {
   drafts: DraftsTable;
   idempotency_keys: IdempotencyKeysTable;
   suppressions: SuppressionsTable;
+  email_verifications: EmailVerificationsTable;
+  verification_sends: VerificationSendsTable;
 }
