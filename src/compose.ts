@@ -13,6 +13,8 @@ import { createEventBus } from './core/events.js';
 import { createEnqueue } from './core/outbox/enqueue.js';
 import { createProjectService } from './core/projects/projects.js';
 import { createPlainRenderer } from './core/templates/plain-renderer.js';
+import { createVerificationMailer } from './core/verification/send-code.js';
+import { createVerificationService } from './core/verification/verification.js';
 import { createStore, migrateToLatest, openEngine, type Store } from './store/index.js';
 
 export interface CoreOptions {
@@ -38,7 +40,11 @@ export async function createCore(config: Config, options: CoreOptions) {
   const store: Store = createStore(engine);
   const events = createEventBus((error, event) => options.logger.error({ err: error, event }, 'event listener failed'));
   const projects = createProjectService({ store: store.projects, clock });
-  const userTokens = createUserTokens({ projects: store.projects, clock });
+  const userTokens = createUserTokens({
+    projects: store.projects,
+    clock,
+    userExists: async (projectId, userId) => (await store.verification.getUser(projectId, userId)) !== undefined,
+  });
   const renderer = createPlainRenderer();
   const enqueue = createEnqueue({ store: store.outbox, clock, events, messageIdDomain: new URL(config.publicUrl).hostname || 'mailroom.local' });
   return {
@@ -52,6 +58,7 @@ export async function createCore(config: Config, options: CoreOptions) {
     renderer,
     enqueue,
     userTokens,
+    verification: createVerificationService({ store: store.verification, projects, clock, sendCode: createVerificationMailer({ enqueue }) }),
     close: () => engine.close(),
   };
 }
@@ -74,6 +81,8 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       clock: core.clock,
       auth,
       projects: core.projects,
+      userTokens: core.userTokens,
+      verification: core.verification,
       checkReady: () => core.store.ping(),
       rootKey: config.rootKey,
       bodyLimit: config.bodyLimit,

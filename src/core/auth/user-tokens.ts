@@ -1,6 +1,6 @@
 import { decodeJwt, jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import type { Clock } from '../clock.js';
-import { MailroomError } from '../errors.js';
+import { MailroomError, notFound } from '../errors.js';
 import type { ProjectStore } from '../projects/types.js';
 
 /**
@@ -11,6 +11,7 @@ import type { ProjectStore } from '../projects/types.js';
 export interface UserTokenDeps {
   projects: Pick<ProjectStore, 'getProject'>;
   clock: Clock;
+  userExists: (projectId: string, userId: string) => Promise<boolean>;
 }
 
 const invalidToken = (why: string) => new MailroomError('INVALID_ACCESS_TOKEN', `the end-user token is not valid: ${why}`);
@@ -23,6 +24,12 @@ export function createUserTokens(deps: UserTokenDeps) {
   }
 
   return {
+    /** Mints a token for an existing user of the project (the server-key endpoint). */
+    async mintForUser(projectId: string, userId: string, ttlSeconds: number): Promise<{ token: string; expiresAt: number }> {
+      if (!(await deps.userExists(projectId, userId))) throw notFound('user', userId);
+      return this.mint(projectId, userId, ttlSeconds);
+    },
+
     async mint(projectId: string, userId: string, ttlSeconds: number): Promise<{ token: string; expiresAt: number }> {
       const nowSeconds = Math.floor(deps.clock.now() / 1000);
       const exp = nowSeconds + ttlSeconds;
