@@ -11,7 +11,7 @@ import { systemClock, type Clock } from './core/clock.js';
 import { createEventBus } from './core/events.js';
 import { createEnqueue } from './core/outbox/enqueue.js';
 import { createProjectService } from './core/projects/projects.js';
-import { createPlainRenderer } from './core/templates/plain-renderer.js';
+import { createTemplating } from './core/templates/templating.js';
 import { createStore, migrateToLatest, openEngine, type Store } from './store/index.js';
 
 export interface CoreOptions {
@@ -37,7 +37,14 @@ export async function createCore(config: Config, options: CoreOptions) {
   const store: Store = createStore(engine);
   const events = createEventBus((error, event) => options.logger.error({ err: error, event }, 'event listener failed'));
   const projects = createProjectService({ store: store.projects, clock });
-  const renderer = createPlainRenderer();
+  const templating = createTemplating({
+    store: store.templates,
+    typedStore: store.typedTemplates,
+    clock,
+    events,
+    defaultLocaleOf: async (projectId) => (await store.projects.getProject(projectId))?.settings.defaultLocale,
+  });
+  const renderer = templating.renderer;
   const enqueue = createEnqueue({ store: store.outbox, clock, events, messageIdDomain: new URL(config.publicUrl).hostname || 'mailroom.local' });
   return {
     config,
@@ -48,6 +55,7 @@ export async function createCore(config: Config, options: CoreOptions) {
     events,
     projects,
     renderer,
+    templating,
     enqueue,
     close: () => engine.close(),
   };
@@ -71,6 +79,10 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       clock: core.clock,
       auth,
       projects: core.projects,
+      blocks: core.templating.blocks,
+      templates: core.templating.templates,
+      typedTemplates: core.templating.typedTemplates,
+      preview: core.templating.preview,
       checkReady: () => core.store.ping(),
       rootKey: config.rootKey,
       bodyLimit: config.bodyLimit,

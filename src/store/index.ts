@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { Engine } from './database.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createProjectStore } from './project-store.js';
+import { createTemplateStore } from './template-store.js';
+import { createTypedTemplateStore } from './typed-template-store.js';
 
 export { openEngine, type Engine, type Capabilities } from './database.js';
 export { migrateToLatest } from './migrate.js';
@@ -12,6 +14,8 @@ export function createStore(engine: Engine) {
     engine,
     projects: createProjectStore(engine.db),
     outbox: createOutboxStore(engine.db),
+    templates: createTemplateStore(engine.db),
+    typedTemplates: createTypedTemplateStore(engine.db),
     /** Readiness: a round trip to the database. */
     async ping(): Promise<void> {
       await sql`select 1`.execute(engine.db);

@@ -142,6 +142,44 @@ export interface SuppressionsTable {
   created_at: number;
 }
 
+export interface EmailBlocksTable {
+  id: string;
+  project_id: string;
+  name: string;
+  content: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EmailTemplatesTable {
+  id: string;
+  project_id: string;
+  name: string;
+  subject: string;
+  body: string;
+  translations: string;
+  parameters: string;
+  inline_css: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EmailTemplateBlocksTable {
+  template_id: string;
+  block_id: string;
+  project_id: string;
+}
+
+export interface TypedEmailTemplatesTable {
+  id: string;
+  project_id: string;
+  language_tag: string;
+  template_type: string;
+  details: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -152,4 +190,8 @@ export interface Database {
   drafts: DraftsTable;
   idempotency_keys: IdempotencyKeysTable;
   suppressions: SuppressionsTable;
+  email_blocks: EmailBlocksTable;
+  email_templates: EmailTemplatesTable;
+  email_template_blocks: EmailTemplateBlocksTable;
+  typed_email_templates: TypedEmailTemplatesTable;
 }
