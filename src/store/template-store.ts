@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { EmailBlock, EmailTemplate, TemplateStore, Translations } from '../core/templates/types.js';
+import type { EmailBlock, EmailTemplate, TemplateStore, TemplateWrite, Translations } from '../core/templates/types.js';
 import type { Database, EmailBlocksTable, EmailTemplatesTable } from './schema.js';
 import { parseJson } from './json.js';
 
@@ -45,10 +45,25 @@ function templateRow(t: EmailTemplate): EmailTemplatesTable {
   };
 }
 
-/** Unique-index violations on either engine (SQLite: SQLITE_CONSTRAINT_UNIQUE, PostgreSQL: 23505). */
-function isUniqueViolation(error: unknown): boolean {
+/** Constraint violations on either engine (SQLite codes, PostgreSQL SQLSTATE). */
+function violation(error: unknown): 'unique' | 'foreign-key' | undefined {
   const code = (error as { code?: unknown }).code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505') return 'unique';
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503') return 'foreign-key';
+  return undefined;
+}
+
+/** A write racing a block delete or a name change is refused, not a 500. */
+async function templateWrite(write: () => Promise<void>): Promise<TemplateWrite> {
+  try {
+    await write();
+    return 'ok';
+  } catch (error) {
+    const kind = violation(error);
+    if (kind === 'unique') return 'name-taken';
+    if (kind === 'foreign-key') return 'block-missing';
+    throw error;
+  }
 }
 
 export function createTemplateStore(db: Kysely<Database>): TemplateStore {
@@ -114,12 +129,20 @@ export function createTemplateStore(db: Kysely<Database>): TemplateStore {
         .execute();
     },
     async deleteBlock(projectId, uuid) {
-      return db.transaction().execute(async (trx) => {
-        const users = await trx.selectFrom('email_template_blocks').select('template_id').where('block_id', '=', uuid).where('project_id', '=', projectId).execute();
-        if (users.length > 0) return { deleted: false, usedBy: users.map((u) => u.template_id) };
-        const result = await trx.deleteFrom('email_blocks').where('project_id', '=', projectId).where('id', '=', uuid).executeTakeFirst();
+      const usedBy = async () =>
+        (await db.selectFrom('email_template_blocks').select('template_id').where('block_id', '=', uuid).where('project_id', '=', projectId).execute()).map(
+          (u) => u.template_id,
+        );
+      const users = await usedBy();
+      if (users.length > 0) return { deleted: false, usedBy: users };
+      try {
+        const result = await db.deleteFrom('email_blocks').where('project_id', '=', projectId).where('id', '=', uuid).executeTakeFirst();
         return { deleted: Number(result.numDeletedRows) > 0, usedBy: [] };
-      });
+      } catch (error) {
+        // A template started using the block between the check and the delete: the foreign key refused it.
+        if (violation(error) === 'foreign-key') return { deleted: false, usedBy: await usedBy() };
+        throw error;
+      }
     },
     async templatesUsingBlock(projectId, uuid) {
       const rows = await db.selectFrom('email_template_blocks').select('template_id').where('block_id', '=', uuid).where('project_id', '=', projectId).execute();
@@ -138,30 +161,22 @@ export function createTemplateStore(db: Kysely<Database>): TemplateStore {
       const row = await db.selectFrom('email_templates').selectAll().where('project_id', '=', projectId).where('name', '=', name).executeTakeFirst();
       return row && (await withTemplates(projectId, [row]))[0];
     },
-    async insertTemplate(template) {
-      try {
-        await db.transaction().execute(async (trx) => {
+    insertTemplate(template) {
+      return templateWrite(() =>
+        db.transaction().execute(async (trx) => {
           await trx.insertInto('email_templates').values(templateRow(template)).execute();
           await writeRefs(trx, template);
-        });
-        return true;
-      } catch (error) {
-        if (isUniqueViolation(error)) return false;
-        throw error;
-      }
+        }),
+      );
     },
-    async updateTemplate(template) {
+    updateTemplate(template) {
       const { id: _id, project_id: _p, created_at: _c, ...changes } = templateRow(template);
-      try {
-        await db.transaction().execute(async (trx) => {
+      return templateWrite(() =>
+        db.transaction().execute(async (trx) => {
           await trx.updateTable('email_templates').set(changes).where('project_id', '=', template.projectId).where('id', '=', template.uuid).execute();
           await writeRefs(trx, template);
-        });
-        return true;
-      } catch (error) {
-        if (isUniqueViolation(error)) return false;
-        throw error;
-      }
+        }),
+      );
     },
     async deleteTemplate(projectId, uuid) {
       const result = await db.deleteFrom('email_templates').where('project_id', '=', projectId).where('id', '=', uuid).executeTakeFirst();

@@ -67,6 +67,16 @@ describe.each(engineKinds)('rendering on %s', (engine) => {
     for (const query of ['locale=de-CH', 'locale=it', '']) expect(await subject(query)).not.toContain('text:');
   });
 
+  it('lets translations use parameters and Liquid, escaped like the body', async () => {
+    const t = await createTemplate({
+      subject: '{{ text:subject }}',
+      body: '<p>{{ text:hello }}</p>',
+      translations: { en: { subject: 'Hi {{ name }}', hello: 'Hello {{ name | upcase }}{% if n > 1 %}, {{ n }} items{% endif %}' } },
+    });
+    const res = await render(t.uuid, 'name=<b>&n=3');
+    expect(res.json()).toEqual({ subject: 'Hi <b>', body: '<p>Hello &lt;B&gt;, 3 items</p>' });
+  });
+
   it('answers 400 listing every missing required parameter, and validates the locale', async () => {
     const t = await greeting();
     const missing = expectError(await render(t.uuid, 'locale=en'), 400, 'MISSING_PARAMETERS');
@@ -178,6 +188,9 @@ describe.each(engineKinds)('rendering on %s', (engine) => {
     const templated = await m.core.renderer.render({ ...base, subject: 'Hi {{ name }}', html: '<p>Hi {{ name }}</p>', variables: { name: '<script>' } });
     expect(templated).toEqual({ subject: 'Hi <script>', html: '<p>Hi &lt;script&gt;</p>', text: 'Hi <script>' });
     await expect(m.core.renderer.render({ ...base, subject: 's', html: '{% if %}', variables: { a: 1 } })).rejects.toThrow(/html: /);
+    // Own properties only: nothing reachable through the prototype.
+    const proto = await m.core.renderer.render({ ...base, subject: 's', html: '[{{ o.constructor }}|{{ o.toString }}|{{ o.__proto__ }}|{{ o.a }}]', variables: { o: { a: 1 } } });
+    expect(proto.html).toBe('[|||1]');
     await expect(m.core.renderer.render({ ...base, subject: null, html: '<p>x</p>', variables: {} })).rejects.toThrow('the message has no subject');
     await expect(m.core.renderer.render({ ...base, subject: 's', html: null, variables: {} })).rejects.toThrow('neither html nor text');
     await expect(m.core.renderer.render({ ...base, templateId: 'missing', subject: null, html: null, variables: {} })).rejects.toThrow('template missing was not found');

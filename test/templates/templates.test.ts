@@ -88,6 +88,27 @@ describe.each(engineKinds)('email templates (seed 002) on %s', (engine) => {
     expect((await post('/api/v1/email/templates', { name: 'a', subject: 's', body: 'b' }, await otherProjectHeaders(m))).statusCode).toBe(201);
   });
 
+  it('refuses, at the store, a template write naming a block that is gone (the foreign key holds)', async () => {
+    const now = Date.now();
+    const template = {
+      uuid: '00000000-0000-4000-8000-000000000001',
+      projectId: m.project.project_id,
+      name: 'raced',
+      blocks: ['00000000-0000-4000-8000-00000000dead'],
+      subject: 's',
+      body: 'b',
+      translations: {},
+      parameters: [],
+      inlineCss: false,
+      createdAt: now,
+      updatedAt: now,
+    };
+    expect(await m.core.store.templates.insertTemplate(template)).toBe('block-missing');
+    expect(await m.core.store.templates.getTemplate(m.project.project_id, template.uuid)).toBeUndefined();
+    expect(await m.core.store.templates.insertTemplate({ ...template, blocks: [] })).toBe('ok');
+    expect(await m.core.store.templates.insertTemplate({ ...template, uuid: '00000000-0000-4000-8000-000000000002' })).toBe('name-taken');
+  });
+
   it("keeps another project's templates and blocks out of reach (404, 400 unknown block)", async () => {
     const t = (await post('/api/v1/email/templates', { name: 'mine', subject: 's', body: 'b' })).json();
     const mineBlock = await newBlock('x');

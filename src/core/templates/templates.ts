@@ -7,7 +7,7 @@ import type { LiquidEngine } from './liquid-engine.js';
 import { renderProblem } from './render-problem.js';
 import type { TemplateCache } from './template-cache.js';
 import type { RenderTemplateInput, TemplateRender, TemplateRenderer } from './template-renderer.js';
-import type { EmailTemplate, TemplateStore, Translations } from './types.js';
+import type { EmailTemplate, TemplateStore, TemplateWrite, Translations } from './types.js';
 import { invalidTemplate, validateTemplate } from './validate.js';
 
 export interface TemplateInput {
@@ -48,7 +48,10 @@ export function createTemplateService(deps: TemplateServiceDeps) {
     return [...new Set([...t.blocks, ...used])].sort();
   }
 
-  const nameTaken = (name: string) => new MailroomError('TEMPLATE_NAME_TAKEN', `a template named "${name}" already exists`, { field: 'name' });
+  function refused(result: TemplateWrite, template: EmailTemplate): void {
+    if (result === 'name-taken') throw new MailroomError('TEMPLATE_NAME_TAKEN', `a template named "${template.name}" already exists`, { field: 'name' });
+    if (result === 'block-missing') throw invalidTemplate('blocks', 'a block the template uses was deleted meanwhile');
+  }
 
   return {
     list: (projectId: string) => store.listTemplates(projectId),
@@ -70,7 +73,7 @@ export function createTemplateService(deps: TemplateServiceDeps) {
         updatedAt: now,
       };
       const template: EmailTemplate = { ...draft, blocks: await checked(projectId, draft) };
-      if (!(await store.insertTemplate(template))) throw nameTaken(template.name);
+      refused(await store.insertTemplate(template), template);
       cache.invalidate(projectId);
       events.emit('template:add', template);
       return template;
@@ -87,7 +90,7 @@ export function createTemplateService(deps: TemplateServiceDeps) {
       } as EmailTemplate;
       if (patch.parameters) draft.parameters = [...new Set(patch.parameters)];
       const template: EmailTemplate = { ...draft, blocks: await checked(projectId, draft) };
-      if (!(await store.updateTemplate(template))) throw nameTaken(template.name);
+      refused(await store.updateTemplate(template), template);
       cache.invalidate(projectId);
       events.emit('template:update', template);
       return template;

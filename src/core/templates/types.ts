@@ -29,6 +29,9 @@ export interface EmailTemplate {
   updatedAt: number;
 }
 
+/** A refused write changes nothing: the name is another template's, or a block vanished meanwhile. */
+export type TemplateWrite = 'ok' | 'name-taken' | 'block-missing';
+
 export interface TemplateStore {
   listBlocks(projectId: string): Promise<EmailBlock[]>;
   getBlock(projectId: string, uuid: string): Promise<EmailBlock | undefined>;
@@ -43,9 +46,9 @@ export interface TemplateStore {
   listTemplates(projectId: string): Promise<EmailTemplate[]>;
   getTemplate(projectId: string, uuid: string): Promise<EmailTemplate | undefined>;
   getTemplateByName(projectId: string, name: string): Promise<EmailTemplate | undefined>;
-  /** Inserts the template and its block references in one transaction; false when the name is taken. */
-  insertTemplate(template: EmailTemplate): Promise<boolean>;
-  /** Replaces the template and its block references in one transaction; false when the name is taken. */
-  updateTemplate(template: EmailTemplate): Promise<boolean>;
+  /** Inserts the template and its block references in one transaction. */
+  insertTemplate(template: EmailTemplate): Promise<TemplateWrite>;
+  /** Replaces the template and its block references in one transaction. */
+  updateTemplate(template: EmailTemplate): Promise<TemplateWrite>;
   deleteTemplate(projectId: string, uuid: string): Promise<boolean>;
 }
