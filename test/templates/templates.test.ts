@@ -122,6 +122,15 @@ describe.each(engineKinds)('email templates (seed 002) on %s', (engine) => {
     expectError(foreignBlock, 400, 'TEMPLATE_INVALID');
   });
 
+  it('documents both template families in the OpenAPI document', async () => {
+    const doc = (await m.request({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths['/api/v1/email/blocks/{blockUuid}'] ?? {}).sort()).toEqual(['delete', 'get', 'patch']);
+    expect(doc.paths['/api/v1/email/render/{templateUuid}']).toHaveProperty('get');
+    expect(doc.paths['/api/v1/email/preview']).toHaveProperty('post');
+    expect(Object.keys(doc.paths['/api/email-templates'] ?? {}).sort()).toEqual(['delete', 'get', 'put']);
+    expect(doc.paths['/api/email-templates/{id}/details']).toHaveProperty('patch');
+  });
+
   it('requires the named permission on email.templates for each endpoint', async () => {
     const t = (await post('/api/v1/email/templates', { name: 'p', subject: 's', body: 'b' })).json();
     const cases = [
