@@ -12,9 +12,9 @@ import { createUserTokens } from './core/auth/user-tokens.js';
 import { createEventBus } from './core/events.js';
 import { createEnqueue } from './core/outbox/enqueue.js';
 import { createProjectService } from './core/projects/projects.js';
-import { createPlainRenderer } from './core/templates/plain-renderer.js';
 import { createVerificationMailer } from './core/verification/send-code.js';
 import { createVerificationService } from './core/verification/verification.js';
+import { createTemplating } from './core/templates/templating.js';
 import { createStore, migrateToLatest, openEngine, type Store } from './store/index.js';
 
 export interface CoreOptions {
@@ -45,7 +45,14 @@ export async function createCore(config: Config, options: CoreOptions) {
     clock,
     userExists: async (projectId, userId) => (await store.verification.getUser(projectId, userId)) !== undefined,
   });
-  const renderer = createPlainRenderer();
+  const templating = createTemplating({
+    store: store.templates,
+    typedStore: store.typedTemplates,
+    clock,
+    events,
+    defaultLocaleOf: async (projectId) => (await store.projects.getProject(projectId))?.settings.defaultLocale,
+  });
+  const renderer = templating.renderer;
   const enqueue = createEnqueue({ store: store.outbox, clock, events, messageIdDomain: new URL(config.publicUrl).hostname || 'mailroom.local' });
   return {
     config,
@@ -56,9 +63,18 @@ export async function createCore(config: Config, options: CoreOptions) {
     events,
     projects,
     renderer,
+    templating,
     enqueue,
     userTokens,
-    verification: createVerificationService({ store: store.verification, projects, clock, sendCode: createVerificationMailer({ enqueue }) }),
+    verification: createVerificationService({
+      store: store.verification,
+      projects,
+      clock,
+      sendCode: createVerificationMailer({
+        enqueue,
+        renderRegister: (projectId, locale, variables) => templating.typedTemplates.render(projectId, 'Register', locale, variables),
+      }),
+    }),
     close: () => engine.close(),
   };
 }
@@ -83,6 +99,10 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       projects: core.projects,
       userTokens: core.userTokens,
       verification: core.verification,
+      blocks: core.templating.blocks,
+      templates: core.templating.templates,
+      typedTemplates: core.templating.typedTemplates,
+      preview: core.templating.preview,
       checkReady: () => core.store.ping(),
       rootKey: config.rootKey,
       bodyLimit: config.bodyLimit,

@@ -3,6 +3,11 @@ import type { ProjectService } from '../core/projects/projects.js';
 import type { UserTokens } from '../core/auth/user-tokens.js';
 import type { VerificationService } from '../core/verification/verification.js';
 import type { Authenticator } from './shared/auth.js';
+import type { BlockService } from '../core/templates/blocks.js';
+import type { TemplateService } from '../core/templates/templates.js';
+import type { TypedTemplateService } from '../core/templates/typed-templates.js';
+import type { PreviewInput } from '../core/templates/preview.js';
+import type { RenderedEmail } from '../core/templates/renderer.js';
 
 /** What the HTTP layer is given by the composition root: core services, never the store. */
 export interface ApiDeps {
@@ -11,6 +16,10 @@ export interface ApiDeps {
   projects: ProjectService;
   userTokens: UserTokens;
   verification: VerificationService;
+  blocks: BlockService;
+  templates: TemplateService;
+  typedTemplates: TypedTemplateService;
+  preview: (projectId: string, input: PreviewInput) => Promise<RenderedEmail>;
   /** Readiness probe: resolves when the database answers. */
   checkReady: () => Promise<void>;
   rootKey: string | undefined;

@@ -35,6 +35,11 @@ export const errorCatalog = {
   VERIFICATION_CODE_INVALID: { kind: 'invalid', meaning: 'The verification code is wrong; details give the attempts left.' },
   VERIFICATION_CODE_EXPIRED: { kind: 'invalid', meaning: 'The verification code has expired.' },
   VERIFICATION_CODE_VOID: { kind: 'invalid', meaning: 'Too many wrong codes; the code is void.' },
+  TEMPLATE_INVALID: { kind: 'invalid', meaning: 'A template or block does not compile, or names an unknown block or text key; details name the field.' },
+  MISSING_PARAMETERS: { kind: 'invalid', meaning: 'Required template parameters were not given; details.missing names them.' },
+  RENDER_FAILED: { kind: 'invalid', meaning: 'The template could not be rendered (time, memory or output limit, or a render error).' },
+  BLOCK_IN_USE: { kind: 'conflict', meaning: 'The block is referenced by templates; details.templates names them.' },
+  TEMPLATE_NAME_TAKEN: { kind: 'conflict', meaning: 'Another template of the project already has this name.' },
   RATE_LIMITED: { kind: 'rate_limited', meaning: 'Too many requests; retry after the given delay.' },
   INTERNAL_ERROR: { kind: 'internal', meaning: 'An unexpected error; it has been logged.' },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;

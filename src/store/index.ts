@@ -3,6 +3,8 @@ import type { Engine } from './database.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createProjectStore } from './project-store.js';
 import { createVerificationStore } from './verification-store.js';
+import { createTemplateStore } from './template-store.js';
+import { createTypedTemplateStore } from './typed-template-store.js';
 
 export { openEngine, type Engine, type Capabilities } from './database.js';
 export { migrateToLatest } from './migrate.js';
@@ -14,6 +16,8 @@ export function createStore(engine: Engine) {
     projects: createProjectStore(engine.db),
     outbox: createOutboxStore(engine.db),
     verification: createVerificationStore(engine.db),
+    templates: createTemplateStore(engine.db),
+    typedTemplates: createTypedTemplateStore(engine.db),
     /** Readiness: a round trip to the database. */
     async ping(): Promise<void> {
       await sql`select 1`.execute(engine.db);

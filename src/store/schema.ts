@@ -164,6 +164,44 @@ export interface VerificationSendsTable {
   at: number;
 }
 
+export interface EmailBlocksTable {
+  id: string;
+  project_id: string;
+  name: string;
+  content: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EmailTemplatesTable {
+  id: string;
+  project_id: string;
+  name: string;
+  subject: string;
+  body: string;
+  translations: string;
+  parameters: string;
+  inline_css: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EmailTemplateBlocksTable {
+  template_id: string;
+  block_id: string;
+  project_id: string;
+}
+
+export interface TypedEmailTemplatesTable {
+  id: string;
+  project_id: string;
+  language_tag: string;
+  template_type: string;
+  details: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -176,4 +214,8 @@ export interface Database {
   suppressions: SuppressionsTable;
   email_verifications: EmailVerificationsTable;
   verification_sends: VerificationSendsTable;
+  email_blocks: EmailBlocksTable;
+  email_templates: EmailTemplatesTable;
+  email_template_blocks: EmailTemplateBlocksTable;
+  typed_email_templates: TypedEmailTemplatesTable;
 }

@@ -10,6 +10,11 @@ export interface RenderRequest {
   text: string | null;
   /** A template id or name; when set, subject/html may be absent. */
   templateId: string | null;
+  /**
+   * With a template: its parameters. Without one: when non-empty, subject, html
+   * and text are rendered as Liquid with them (html escaped); when empty, they
+   * pass through untouched, so raw html containing `{{` is sent as written.
+   */
   variables: Record<string, unknown>;
   /** The recipient's locale (user locale, else project default); null when unknown. */
   locale: string | null;

@@ -1,10 +1,12 @@
+import { isMailroomError } from '../errors.js';
 import type { Enqueue } from '../outbox/enqueue.js';
+import type { RenderedTypedTemplate } from '../templates/typed-templates.js';
 import type { VerificationMailer } from './types.js';
 
 /** Verification codes jump the queue: they are what a person is waiting for. */
 export const verificationPriority = 10;
 
-/** The built-in Register email, used when the project has no Register template of its own. */
+/** The built-in Register email, used when the project has no Register (or Generic) template of its own. */
 export function defaultRegisterEmail(code: string, expiresInMinutes: number): { subject: string; html: string } {
   return {
     subject: `Your verification code: ${code}`,
@@ -15,16 +17,33 @@ export function defaultRegisterEmail(code: string, expiresInMinutes: number): { 
   };
 }
 
-/** Sends the code through the normal outbox, as a high-priority transactional message. */
-export function createVerificationMailer(deps: { enqueue: Enqueue }): VerificationMailer {
+/** Renders the project's Register template (Generic as fallback) for a locale; NOT_FOUND when it has none. */
+export type RenderRegisterTemplate = (projectId: string, locale: string | null, variables: Record<string, unknown>) => Promise<RenderedTypedTemplate>;
+
+/**
+ * Sends the code through the normal outbox as a high-priority transactional
+ * message, using the project's Register template in the user's locale
+ * (variables: `code`, `email`, `expiresInMinutes`), or the built-in one.
+ */
+export function createVerificationMailer(deps: { enqueue: Enqueue; renderRegister: RenderRegisterTemplate }): VerificationMailer {
   return async ({ projectId, user, email, code, expiresInMinutes }) => {
-    const content = defaultRegisterEmail(code, expiresInMinutes);
+    let content: { subject: string; html: string | null; text?: string | null; from?: string | null; replyTo?: string | null };
+    try {
+      const rendered = await deps.renderRegister(projectId, user.locale, { code, email, expiresInMinutes });
+      content = { subject: rendered.subject, html: rendered.html, text: rendered.text, from: rendered.sendFrom, replyTo: rendered.replyTo };
+    } catch (error) {
+      if (!isMailroomError(error) || error.code !== 'NOT_FOUND') throw error;
+      content = defaultRegisterEmail(code, expiresInMinutes);
+    }
     await deps.enqueue(projectId, [
       {
         source: 'verification',
         recipient: { email },
         subject: content.subject,
         html: content.html,
+        text: content.text ?? null,
+        from: content.from ?? null,
+        replyTo: content.replyTo ?? null,
         locale: user.locale,
         priority: verificationPriority,
         transactional: true,
