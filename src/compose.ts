@@ -13,6 +13,10 @@ import { createEnqueue } from './core/outbox/enqueue.js';
 import { createProjectService } from './core/projects/projects.js';
 import { createPlainRenderer } from './core/templates/plain-renderer.js';
 import { createStore, migrateToLatest, openEngine, type Store } from './store/index.js';
+import { createEventHub } from './core/events/hub.js';
+import { createWebhookService } from './core/webhooks/webhooks.js';
+import { createPgEventFeed } from './store/index.js';
+import { createWebhookDispatcher } from './webhooks/dispatcher.js';
 
 export interface CoreOptions {
   logger: Logger;
@@ -39,6 +43,34 @@ export async function createCore(config: Config, options: CoreOptions) {
   const projects = createProjectService({ store: store.projects, clock });
   const renderer = createPlainRenderer();
   const enqueue = createEnqueue({ store: store.outbox, clock, events, messageIdDomain: new URL(config.publicUrl).hostname || 'mailroom.local' });
+  const reportError = (error: unknown, context: string) => options.logger.error({ err: error }, context);
+  // Events are persisted by whichever process raises them; LISTEN and pruning start with the service (eventHub.start).
+  const eventHub = createEventHub({
+    bus: events,
+    log: store.events,
+    feed: engine.capabilities.listenNotify ? createPgEventFeed(engine, store.events, reportError) : null,
+    clock,
+    retentionMs: config.eventsRetentionMs,
+    pruneIntervalMs: 10 * 60_000,
+    onError: reportError,
+  });
+  const webhookDispatcher = createWebhookDispatcher({
+    store: store.webhooks,
+    clock,
+    retrySchedule: config.webhookRetrySchedule,
+    timeoutMs: config.webhookTimeoutMs,
+    perEndpoint: config.webhookConcurrency,
+    maxInFlight: 64,
+    pollMs: config.webhookPollMs,
+    policy: config.webhookAllowPrivate,
+    logRetentionMs: 30 * 24 * 3600_000,
+    onError: reportError,
+  });
+  // New deliveries are committed with their event: wake the dispatcher when one that webhooks carry arrives.
+  eventHub.subscribe((event) => {
+    if (event.topic !== null) webhookDispatcher.wake();
+  });
+  const webhooks = createWebhookService({ store: store.webhooks, clock, policy: config.webhookAllowPrivate, onDue: () => webhookDispatcher.wake() });
   return {
     config,
     clock,
@@ -49,7 +81,14 @@ export async function createCore(config: Config, options: CoreOptions) {
     projects,
     renderer,
     enqueue,
-    close: () => engine.close(),
+    eventHub,
+    webhooks,
+    webhookDispatcher,
+    async close() {
+      await webhookDispatcher.stop();
+      await eventHub.close();
+      await engine.close();
+    },
   };
 }
 
@@ -74,9 +113,21 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       checkReady: () => core.store.ping(),
       rootKey: config.rootKey,
       bodyLimit: config.bodyLimit,
+      eventHub: core.eventHub,
+      webhooks: core.webhooks,
+      eventsPingMs: config.eventsPingMs,
+      eventsMaxBufferedBytes: config.eventsMaxBufferedBytes,
     },
     { logger: options.logger },
   );
+  try {
+    await core.eventHub.start();
+  } catch (error) {
+    await app.close();
+    await core.close();
+    throw error;
+  }
+  core.webhookDispatcher.start();
   let closing: Promise<void> | undefined;
   return {
     core,

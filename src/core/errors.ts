@@ -31,6 +31,7 @@ export const errorCatalog = {
   EMAIL_NOT_EDITABLE: { kind: 'invalid', meaning: 'The email is past the states in which it can be edited.' },
   IDEMPOTENCY_CONFLICT: { kind: 'conflict', meaning: 'The idempotency key was used with another body, or is in flight.' },
   CONFLICT: { kind: 'conflict', meaning: 'The change conflicts with the current state of another resource.' },
+  WEBHOOK_URL_NOT_ALLOWED: { kind: 'invalid', meaning: 'The webhook URL points at a network this server may not call (MAILROOM_WEBHOOKS_ALLOW_PRIVATE).' },
   RATE_LIMITED: { kind: 'rate_limited', meaning: 'Too many requests; retry after the given delay.' },
   INTERNAL_ERROR: { kind: 'internal', meaning: 'An unexpected error; it has been logged.' },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;

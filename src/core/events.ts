@@ -10,6 +10,32 @@ export interface EventMap {
   'email:status': { projectId: string; messageId: string; status: OutboxStatus; reason: string | null; at: number };
   /** New due work was committed: wake workers now instead of at the next poll. */
   'outbox:work': { projectId: string; count: number };
+  /** Email blocks changed (seed 002 EMAIL_BLOCK_ADD and friends); times are epoch ms. */
+  'block:add': BlockEventPayload;
+  'block:update': BlockEventPayload;
+  'block:delete': BlockEventPayload;
+  /** Email templates changed (EMAIL_TEMPLATE_ADD and friends). */
+  'template:add': TemplateEventPayload;
+  'template:update': TemplateEventPayload;
+  'template:delete': TemplateEventPayload;
+}
+
+export interface BlockEventPayload {
+  projectId: string;
+  uuid: string;
+  name: string;
+  content: string;
+  createdAt: number;
+  updatedAt: number | null;
+}
+
+export interface TemplateEventPayload {
+  projectId: string;
+  uuid: string;
+  name: string;
+  subject: string;
+  createdAt: number;
+  updatedAt: number | null;
 }
 
 export type EventName = keyof EventMap;
