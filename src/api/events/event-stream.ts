@@ -14,6 +14,8 @@ export const slowConsumerCloseCode = 4008;
 const replayPage = 500;
 /** Live events held back while a resume reads the log. */
 const maxHeldWhileReplaying = 10_000;
+/** Ids a resume has sent, remembered so that their live notifications (still in flight) are not sent twice. */
+const rememberReplayed = 10_000;
 
 export interface EventStreamOptions {
   socket: WebSocket;
@@ -31,6 +33,7 @@ export function streamEvents(o: EventStreamOptions): void {
   let open = true;
   let replaying = o.after !== undefined;
   const held: StoredEvent[] = [];
+  const replayed = new Set<number>();
 
   function stop(): void {
     open = false;
@@ -58,7 +61,7 @@ export function streamEvents(o: EventStreamOptions): void {
   const send = (e: StoredEvent) => sendJson({ ...e.payload, eventId: e.id });
 
   const unsubscribe = hub.subscribe((event) => {
-    if (!open || !canRead(event)) return;
+    if (!open || !canRead(event) || replayed.has(event.id)) return;
     if (!replaying) return send(event);
     held.push(event);
     if (held.length > maxHeldWhileReplaying) dropSlow('slow consumer: too many events arrived while resuming');
@@ -87,12 +90,12 @@ export function streamEvents(o: EventStreamOptions): void {
         message: `events after ${after} are partly past the retention window; reload state over HTTP`,
       });
     }
-    const replayed = new Set<number>();
     let cursor = after;
     while (open) {
       const page = await hub.readAfter(principal.projectId, cursor, replayPage);
       for (const event of page) {
         replayed.add(event.id);
+        if (replayed.size > rememberReplayed) replayed.delete(replayed.values().next().value!);
         cursor = event.id;
         if (canRead(event)) send(event);
       }
