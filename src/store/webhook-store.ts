@@ -153,19 +153,7 @@ export function createWebhookStore(engine: Engine): WebhookStore {
 
     async recordAttempt({ deliveryId, attempt, status, nextAttemptAt }, now) {
       await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('webhook_attempts')
-          .values({
-            delivery_id: deliveryId,
-            attempt: attempt.attempt,
-            started_at: attempt.startedAt,
-            duration_ms: attempt.durationMs,
-            response_status: attempt.responseStatus,
-            response_body: attempt.responseBody,
-            error: attempt.error,
-          })
-          .execute();
-        await trx
+        const updated = await trx
           .updateTable('webhook_deliveries')
           .set({
             status,
@@ -178,6 +166,20 @@ export function createWebhookStore(engine: Engine): WebhookStore {
             updated_at: now,
           })
           .where('id', '=', deliveryId)
+          .executeTakeFirst();
+        // The endpoint (and with it the delivery) was deleted while the request was in flight.
+        if (Number(updated.numUpdatedRows) === 0) return;
+        await trx
+          .insertInto('webhook_attempts')
+          .values({
+            delivery_id: deliveryId,
+            attempt: attempt.attempt,
+            started_at: attempt.startedAt,
+            duration_ms: attempt.durationMs,
+            response_status: attempt.responseStatus,
+            response_body: attempt.responseBody,
+            error: attempt.error,
+          })
           .execute();
       });
     },

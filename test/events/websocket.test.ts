@@ -71,6 +71,16 @@ describe.each(engineKinds)('WebSocket events on %s', (engine) => {
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
   });
 
+  it('streams a large enqueue in order, stored in batches', async () => {
+    const emails = track(await openReadyClient(`${base}/api/v1/events`, bearer(await scopedKey(['emails:read']))));
+    const messages = Array.from({ length: 2000 }, (_, i) => ({ source: 'broadcast', recipient: { email: `r${i}@example.com` }, subject: 's', html: 'h' }));
+    const ids = await m.core.enqueue(m.project.project_id, messages);
+    await emails.waitFor((x) => x.id === ids[1999], 10_000);
+    const statuses = emails.messages.filter((x) => x.type === 'EMAIL_STATUS');
+    expect(statuses.map((x) => x.id)).toEqual(ids);
+    expect(await m.core.store.events.readAfter(m.project.project_id, 0, 5000)).toHaveLength(2000);
+  });
+
   it('refuses missing credentials (401) and keys that may read none of the streams (403)', async () => {
     const url = `${base}/api/v1/events`;
     await expect(openClient(url)).rejects.toMatchObject({ statusCode: 401 });
@@ -122,6 +132,13 @@ describe.each(engineKinds)('WebSocket events on %s', (engine) => {
     const gap = late.messages[0]!;
     expect(gap).toMatchObject({ type: 'RESUME_INCOMPLETE', after: r1.eventId, oldestEventId: expect.any(Number) });
     expect(types(late)).toEqual(['RESUME_INCOMPLETE:undefined', 'EMAIL_BLOCK_ADD:r5']);
+  });
+
+  it('closes open connections when the service stops', async () => {
+    const client = await openReadyClient(`${base}/api/v1/events`, m.serverHeaders);
+    await m.close();
+    const { code } = await client.closed;
+    expect(code).toBe(1001);
   });
 
   it('pings, and drops a connection that stops answering', async () => {
