@@ -114,6 +114,24 @@ describe.each(engineKinds)('webhooks on %s', (engine) => {
     expect(after.attempt_log.map((a) => a.response_status)).toEqual([500, 500, 500, 204]);
   });
 
+  it('a disabled endpoint gets nothing new and its pending retries wait until it is enabled', async () => {
+    const { id } = (await create({ url: receiver.url, events: ['email.queued'] })).json();
+    receiver.respondWith.status = 503;
+    await send('first@example.com');
+    await receiver.waitForRequests(1);
+    const patch = (enabled: boolean) => m.request({ method: 'PATCH', url: `/api/v1/webhooks/${id}`, headers: m.serverHeaders, body: { enabled } });
+    expect((await patch(false)).statusCode).toBe(200);
+    await send('second@example.com');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(receiver.requests).toHaveLength(1);
+    const waiting = await deliveries(id);
+    expect(waiting.map((d) => [d.status, d.attempts])).toEqual([['pending', 1]]);
+    receiver.respondWith.status = 200;
+    expect((await patch(true)).statusCode).toBe(200);
+    await receiver.waitForRequests(2);
+    expect(receiver.requests[1]!.headers['webhook-id']).toBe(waiting[0]!.id);
+  });
+
   it('succeeds on a retry after a 500', async () => {
     const { id } = (await create({ url: receiver.url, events: ['email.queued'] })).json();
     receiver.respondWith.status = 500;

@@ -13,7 +13,8 @@ interface ClaimOptions {
 /**
  * Due, unleased deliveries, oldest first, at most `perEndpoint` in flight per
  * endpoint counting leases held by every dispatcher: an endpoint that is down
- * holds only its own slots, never the whole batch.
+ * holds only its own slots, never the whole batch. A disabled endpoint's
+ * pending deliveries wait until it is enabled again.
  */
 async function candidates(db: Kysely<Database>, o: ClaimOptions): Promise<string[]> {
   const result = await sql<{ id: string }>`
@@ -25,7 +26,9 @@ async function candidates(db: Kysely<Database>, o: ClaimOptions): Promise<string
       select d.id, d.next_attempt_at,
              row_number() over (partition by d.webhook_id order by d.next_attempt_at, d.id) as rn,
              coalesce(b.n, 0) as busy
-      from webhook_deliveries d left join busy b on b.webhook_id = d.webhook_id
+      from webhook_deliveries d
+      join webhooks w on w.id = d.webhook_id and w.enabled = 1
+      left join busy b on b.webhook_id = d.webhook_id
       where d.status = 'pending' and d.next_attempt_at <= ${o.now}
         and (d.lease_expires_at is null or d.lease_expires_at <= ${o.now})
     )
