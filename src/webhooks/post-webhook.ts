@@ -53,11 +53,23 @@ export function postWebhook(options: {
 }): Promise<PostResult> {
   return new Promise((resolve) => {
     let settled = false;
+    // A plain timer rather than AbortSignal.any(AbortSignal.timeout()): composed signals can be collected before they fire.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, options.timeoutMs);
+    const onStop = () => controller.abort();
+    options.signal.addEventListener('abort', onStop, { once: true });
     const done = (result: PostResult) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
+      options.signal.removeEventListener('abort', onStop);
       resolve(result);
     };
+    if (options.signal.aborted) controller.abort();
     let url: URL;
     try {
       url = new URL(options.url);
@@ -68,8 +80,13 @@ export function postWebhook(options: {
     if (isIP(host) && !isHostAllowed(host, options.policy)) {
       return done({ status: null, body: null, error: `${host} is refused by MAILROOM_WEBHOOKS_ALLOW_PRIVATE` });
     }
-    const signature = new Webhook(options.secret).sign(options.messageId, options.now, options.body);
-    const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
+    let signature: string;
+    try {
+      signature = new Webhook(options.secret).sign(options.messageId, options.now, options.body);
+    } catch (error) {
+      return done({ status: null, body: null, error: `could not sign: ${error instanceof Error ? error.message : String(error)}` });
+    }
+    const signal = controller.signal;
     const client = url.protocol === 'https:' ? https : http;
     const request = client.request(url, {
       method: 'POST',
@@ -94,7 +111,7 @@ export function postWebhook(options: {
       response.on('error', (error) => done({ status: response.statusCode ?? null, body: body.slice(0, maxBodyChars) || null, error: error.message }));
     });
     request.on('error', (error) => {
-      const reason = signal.aborted && !options.signal.aborted ? `timed out after ${options.timeoutMs} ms` : error.message;
+      const reason = timedOut ? `timed out after ${options.timeoutMs} ms` : error.message;
       done({ status: null, body: null, error: reason });
     });
     request.end(options.body);
