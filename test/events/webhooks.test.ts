@@ -104,7 +104,9 @@ describe.each(engineKinds)('webhooks on %s', (engine) => {
     receiver.respondWith.status = 204;
     const redeliver = await m.request({ method: 'POST', url: `/api/v1/webhooks/${id}/deliveries/${failed!.id}/redeliver`, headers: m.serverHeaders });
     expect(redeliver.statusCode).toBe(202);
-    expect(redeliver.json()).toMatchObject({ id: failed!.id, status: 'pending' });
+    expect(redeliver.json().id).toBe(failed!.id);
+    // The dispatcher is woken at once and may already have finished by the time the row is read back.
+    expect(['pending', 'succeeded']).toContain(redeliver.json().status);
     await receiver.waitForRequests(4);
     expect(receiver.requests[3]!.headers['webhook-id']).toBe(failed!.id);
     const after = await eventually(async () => {
@@ -151,12 +153,11 @@ describe.each(engineKinds)('webhooks on %s', (engine) => {
     try {
       const slow = (await create({ url: hanging.url, events: ['email.queued'] })).json();
       await create({ url: receiver.url, events: ['email.queued'] });
-      const started = Date.now();
       for (let i = 0; i < 5; i++) await send(`r${i}@example.com`);
-      await receiver.waitForRequests(5, 3_000);
+      const healthy = await receiver.waitForRequests(5, 3_000);
       // Five deliveries reached the healthy endpoint while the first request to the hanging one was still open.
-      expect(Date.now() - started).toBeLessThan(1_000);
       expect(hanging.requests).toHaveLength(1);
+      expect(healthy[4]!.at).toBeLessThan(hanging.requests[0]!.at + 1_000);
       const timedOut = await eventually(async () => {
         const items = await deliveries(slow.id);
         const attempted = items.find((d) => d.attempt_log.length > 0);
