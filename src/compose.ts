@@ -16,6 +16,10 @@ import { createVerificationMailer } from './core/verification/send-code.js';
 import { createVerificationService } from './core/verification/verification.js';
 import { createTemplating } from './core/templates/templating.js';
 import { createStore, migrateToLatest, openEngine, type Store } from './store/index.js';
+import { createEventHub } from './core/events/hub.js';
+import { createWebhookService } from './core/webhooks/webhooks.js';
+import { createPgEventFeed } from './store/index.js';
+import { createWebhookDispatcher } from './webhooks/dispatcher.js';
 
 export interface CoreOptions {
   logger: Logger;
@@ -54,6 +58,34 @@ export async function createCore(config: Config, options: CoreOptions) {
   });
   const renderer = templating.renderer;
   const enqueue = createEnqueue({ store: store.outbox, clock, events, messageIdDomain: new URL(config.publicUrl).hostname || 'mailroom.local' });
+  const reportError = (error: unknown, context: string) => options.logger.error({ err: error }, context);
+  // Events are persisted by whichever process raises them; LISTEN and pruning start with the service (eventHub.start).
+  const eventHub = createEventHub({
+    bus: events,
+    log: store.events,
+    feed: engine.capabilities.listenNotify ? createPgEventFeed(engine, store.events, reportError) : null,
+    clock,
+    retentionMs: config.eventsRetentionMs,
+    pruneIntervalMs: 10 * 60_000,
+    onError: reportError,
+  });
+  const webhookDispatcher = createWebhookDispatcher({
+    store: store.webhooks,
+    clock,
+    retrySchedule: config.webhookRetrySchedule,
+    timeoutMs: config.webhookTimeoutMs,
+    perEndpoint: config.webhookConcurrency,
+    maxInFlight: 64,
+    pollMs: config.webhookPollMs,
+    policy: config.webhookAllowPrivate,
+    logRetentionMs: 30 * 24 * 3600_000,
+    onError: reportError,
+  });
+  // New deliveries are committed with their event: wake the dispatcher when one that webhooks carry arrives.
+  eventHub.subscribe((event) => {
+    if (event.topic !== null) webhookDispatcher.wake();
+  });
+  const webhooks = createWebhookService({ store: store.webhooks, clock, policy: config.webhookAllowPrivate, onDue: () => webhookDispatcher.wake() });
   return {
     config,
     clock,
@@ -75,7 +107,14 @@ export async function createCore(config: Config, options: CoreOptions) {
         renderRegister: (projectId, locale, variables) => templating.typedTemplates.render(projectId, 'Register', locale, variables),
       }),
     }),
-    close: () => engine.close(),
+    eventHub,
+    webhooks,
+    webhookDispatcher,
+    async close() {
+      await webhookDispatcher.stop();
+      await eventHub.close();
+      await engine.close();
+    },
   };
 }
 
@@ -106,9 +145,21 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       checkReady: () => core.store.ping(),
       rootKey: config.rootKey,
       bodyLimit: config.bodyLimit,
+      eventHub: core.eventHub,
+      webhooks: core.webhooks,
+      eventsPingMs: config.eventsPingMs,
+      eventsMaxBufferedBytes: config.eventsMaxBufferedBytes,
     },
     { logger: options.logger },
   );
+  try {
+    await core.eventHub.start();
+  } catch (error) {
+    await app.close();
+    await core.close();
+    throw error;
+  }
+  core.webhookDispatcher.start();
   let closing: Promise<void> | undefined;
   return {
     core,

@@ -17,6 +17,20 @@ export interface Config {
   readonly logLevel: string;
   /** Public base URL used in links placed in emails (unsubscribe). */
   readonly publicUrl: string;
+  /** How long events are kept for WebSocket clients to resume from. */
+  readonly eventsRetentionMs: number;
+  /** WebSocket ping interval; a connection that missed the previous pong is dropped. */
+  readonly eventsPingMs: number;
+  /** Bytes a WebSocket connection may have waiting to be sent before it is dropped as too slow. */
+  readonly eventsMaxBufferedBytes: number;
+  /** Delays before each webhook retry, in ms. */
+  readonly webhookRetrySchedule: readonly number[];
+  readonly webhookTimeoutMs: number;
+  /** Requests in flight per webhook endpoint (across processes). */
+  readonly webhookConcurrency: number;
+  readonly webhookPollMs: number;
+  /** all | loopback | none: which non-public networks webhook requests may reach. */
+  readonly webhookAllowPrivate: 'all' | 'loopback' | 'none';
 }
 
 export class ConfigError extends Error {
@@ -55,6 +69,27 @@ function smtpUrl(env: Env): string | undefined {
   return url;
 }
 
+/** 5 s, 5 min, 30 min, 2 h, 5 h, 10 h. */
+const defaultRetrySchedule = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000];
+
+function retrySchedule(env: Env): number[] {
+  const raw = env.MAILROOM_WEBHOOK_RETRY_SCHEDULE;
+  if (raw === undefined || raw.trim() === '') return defaultRetrySchedule;
+  const delays = raw.split(',').map((part) => Number(part.trim()));
+  if (delays.length > 20 || delays.some((d) => !Number.isInteger(d) || d < 0 || d > 7 * 24 * 3600_000)) {
+    throw new ConfigError(`MAILROOM_WEBHOOK_RETRY_SCHEDULE must be comma-separated delays in ms (at most 20), got "${raw}"`);
+  }
+  return delays;
+}
+
+function allowPrivate(env: Env): 'all' | 'loopback' | 'none' {
+  const raw = (env.MAILROOM_WEBHOOKS_ALLOW_PRIVATE || 'loopback').toLowerCase();
+  if (raw === 'true' || raw === 'all') return 'all';
+  if (raw === 'false' || raw === 'none') return 'none';
+  if (raw === 'loopback') return 'loopback';
+  throw new ConfigError(`MAILROOM_WEBHOOKS_ALLOW_PRIVATE must be true, loopback or false, got "${raw}"`);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const host = env.HOST || '127.0.0.1';
@@ -69,5 +104,13 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimit: integer(env, 'MAILROOM_BODY_LIMIT', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || 'info',
     publicUrl: (env.MAILROOM_PUBLIC_URL || `http://${host}:${port}`).replace(/\/$/, ''),
+    eventsRetentionMs: integer(env, 'MAILROOM_EVENTS_RETENTION_HOURS', 24, 1, 24 * 90) * 3600_000,
+    eventsPingMs: integer(env, 'MAILROOM_EVENTS_PING_MS', 30_000, 100, 3600_000),
+    eventsMaxBufferedBytes: integer(env, 'MAILROOM_EVENTS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    webhookRetrySchedule: Object.freeze(retrySchedule(env)),
+    webhookTimeoutMs: integer(env, 'MAILROOM_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    webhookConcurrency: integer(env, 'MAILROOM_WEBHOOK_CONCURRENCY', 4, 1, 100),
+    webhookPollMs: integer(env, 'MAILROOM_WEBHOOK_POLL_MS', 1_000, 10, 60_000),
+    webhookAllowPrivate: allowPrivate(env),
   });
 }

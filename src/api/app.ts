@@ -12,6 +12,7 @@ import { operatorRoutes } from './operator/index.js';
 import { stackApi } from './stack/index.js';
 import { emailApi } from './email/index.js';
 import { emailTemplatesApi } from './email-templates/index.js';
+import { eventsApi } from './events/index.js';
 
 /** The Fastify instance with every family registered; listening is the caller's business. */
 export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Promise<FastifyInstance> {
@@ -62,5 +63,6 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
   await app.register(stackApi, { deps });
   await app.register(emailApi, { deps });
   await app.register(emailTemplatesApi, { deps });
+  await app.register(eventsApi, { deps });
   return app;
 }

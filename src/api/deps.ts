@@ -8,6 +8,8 @@ import type { TemplateService } from '../core/templates/templates.js';
 import type { TypedTemplateService } from '../core/templates/typed-templates.js';
 import type { PreviewInput } from '../core/templates/preview.js';
 import type { RenderedEmail } from '../core/templates/renderer.js';
+import type { EventHub } from '../core/events/hub.js';
+import type { WebhookService } from '../core/webhooks/webhooks.js';
 
 /** What the HTTP layer is given by the composition root: core services, never the store. */
 export interface ApiDeps {
@@ -24,4 +26,9 @@ export interface ApiDeps {
   checkReady: () => Promise<void>;
   rootKey: string | undefined;
   bodyLimit: number;
+  /** Live events for the WebSocket endpoint. */
+  eventHub: EventHub;
+  webhooks: WebhookService;
+  eventsPingMs: number;
+  eventsMaxBufferedBytes: number;
 }

@@ -4,21 +4,38 @@
  * wake-ups) must never break the emitter, so their errors are reported, not thrown.
  */
 import type { OutboxStatus } from './outbox/lifecycle.js';
-import type { EmailBlock, EmailTemplate } from './templates/types.js';
 
 export interface EventMap {
   /** A message changed status (one event per message). */
   'email:status': { projectId: string; messageId: string; status: OutboxStatus; reason: string | null; at: number };
   /** New due work was committed: wake workers now instead of at the next poll. */
   'outbox:work': { projectId: string; count: number };
-  /** Seed 002 EMAIL_BLOCK_ADD / _UPDATE / _DELETE: the block as stored (as it was, for delete). */
-  'block:add': EmailBlock;
-  'block:update': EmailBlock;
-  'block:delete': EmailBlock;
-  /** Templates: the template as stored (as it was, for delete). */
-  'template:add': EmailTemplate;
-  'template:update': EmailTemplate;
-  'template:delete': EmailTemplate;
+  /** Email blocks changed (seed 002 EMAIL_BLOCK_ADD and friends); times are epoch ms. */
+  'block:add': BlockEventPayload;
+  'block:update': BlockEventPayload;
+  'block:delete': BlockEventPayload;
+  /** Email templates changed (EMAIL_TEMPLATE_ADD and friends). */
+  'template:add': TemplateEventPayload;
+  'template:update': TemplateEventPayload;
+  'template:delete': TemplateEventPayload;
+}
+
+export interface BlockEventPayload {
+  projectId: string;
+  uuid: string;
+  name: string;
+  content: string;
+  createdAt: number;
+  updatedAt: number | null;
+}
+
+export interface TemplateEventPayload {
+  projectId: string;
+  uuid: string;
+  name: string;
+  subject: string;
+  createdAt: number;
+  updatedAt: number | null;
 }
 
 export type EventName = keyof EventMap;

@@ -5,9 +5,12 @@ import { createProjectStore } from './project-store.js';
 import { createVerificationStore } from './verification-store.js';
 import { createTemplateStore } from './template-store.js';
 import { createTypedTemplateStore } from './typed-template-store.js';
+import { createEventLog } from './event-log.js';
+import { createWebhookStore } from './webhook-store.js';
 
 export { openEngine, type Engine, type Capabilities } from './database.js';
 export { migrateToLatest } from './migrate.js';
+export { createPgEventFeed } from './pg-event-feed.js';
 
 /** The Kysely implementations of the core ports, over one engine. */
 export function createStore(engine: Engine) {
@@ -18,6 +21,8 @@ export function createStore(engine: Engine) {
     verification: createVerificationStore(engine.db),
     templates: createTemplateStore(engine.db),
     typedTemplates: createTypedTemplateStore(engine.db),
+    events: createEventLog(engine),
+    webhooks: createWebhookStore(engine),
     /** Readiness: a round trip to the database. */
     async ping(): Promise<void> {
       await sql`select 1`.execute(engine.db);

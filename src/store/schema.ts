@@ -202,6 +202,61 @@ export interface TypedEmailTemplatesTable {
   updated_at: number;
 }
 
+export interface EventsTable {
+  id: Generated<number>;
+  project_id: string;
+  /** emails | email.blocks | email.templates: the resource a reader needs read access to. */
+  resource: string;
+  /** The WebSocket type, e.g. EMAIL_BLOCK_ADD. */
+  type: string;
+  /** The webhook event type, e.g. email.sent; null when webhooks do not carry this event. */
+  topic: string | null;
+  payload: string;
+  created_at: number;
+}
+
+export interface WebhooksTable {
+  id: string;
+  project_id: string;
+  url: string;
+  events: string;
+  description: string | null;
+  enabled: number;
+  secret: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  project_id: string;
+  event_id: number | null;
+  event_type: string;
+  payload: string;
+  /** pending | succeeded | failed */
+  status: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  lease_expires_at: number | null;
+  last_attempt_at: number | null;
+  response_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  response_status: number | null;
+  response_body: string | null;
+  error: string | null;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -218,4 +273,8 @@ export interface Database {
   email_templates: EmailTemplatesTable;
   email_template_blocks: EmailTemplateBlocksTable;
   typed_email_templates: TypedEmailTemplatesTable;
+  events: EventsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

@@ -5,6 +5,7 @@ import * as init from './0001-init.js';
 import * as outbox from './0002-outbox.js';
 import * as templates from './0005-templates.js';
 import * as verification from './0006-verification.js';
+import * as events from './0007-events.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Step = (db: Kysely<any>, dialect: MigrationDialect) => Promise<void>;
@@ -18,6 +19,7 @@ const steps: Record<string, { up: Step; down?: Step }> = {
   '0002-outbox': outbox,
   '0005-templates': templates,
   '0006-verification': verification,
+  '0007-events': events,
 };
 
 export function migrationsFor(kind: Engine['kind']): Record<string, Migration> {

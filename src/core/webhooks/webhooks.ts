@@ -1,0 +1,115 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { invalidField, MailroomError, notFound } from '../errors.js';
+import { webhookEventTypes, type WebhookEventType } from '../events/public-events.js';
+import { isHostAllowed, type PrivateTargetPolicy } from './address-policy.js';
+import type { Webhook, WebhookDelivery, WebhookPatch, WebhookStore } from './types.js';
+
+export interface WebhookServiceDeps {
+  store: WebhookStore;
+  clock: Clock;
+  policy: PrivateTargetPolicy;
+  /** Called after a delivery is made due, to wake the local dispatcher. */
+  onDue?: () => void;
+}
+
+export interface WebhookInput {
+  url: string;
+  events: string[];
+  description?: string | null;
+  enabled?: boolean;
+}
+
+/** `whsec_` + base64: the secret format the Standard Webhooks libraries accept. */
+function newSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+function checkUrl(value: string, policy: PrivateTargetPolicy): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalidField('url', 'must be an absolute http(s) URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidField('url', 'must use http or https');
+  if (!isHostAllowed(url.hostname, policy)) {
+    throw new MailroomError('WEBHOOK_URL_NOT_ALLOWED', `url: ${url.hostname} is on a network this server does not call`, { field: 'url' });
+  }
+  return url.toString();
+}
+
+function checkEvents(events: string[]): WebhookEventType[] {
+  if (events.length === 0) throw invalidField('events', 'name at least one event type');
+  const unknown = events.find((e) => !(webhookEventTypes as readonly string[]).includes(e));
+  if (unknown !== undefined) throw invalidField('events', `"${unknown}" is not an event type`);
+  return [...new Set(events as WebhookEventType[])];
+}
+
+/** Webhook endpoints of a project and their delivery log. */
+export function createWebhookService(deps: WebhookServiceDeps) {
+  const { store, clock } = deps;
+
+  async function get(projectId: string, id: string): Promise<Webhook> {
+    const webhook = await store.get(projectId, id);
+    if (!webhook) throw notFound('webhook', id);
+    return webhook;
+  }
+
+  return {
+    /** The secret is returned only here. */
+    async create(projectId: string, input: WebhookInput): Promise<{ webhook: Webhook; secret: string }> {
+      const now = clock.now();
+      const webhook: Webhook = {
+        id: randomUUID(),
+        projectId,
+        url: checkUrl(input.url, deps.policy),
+        events: checkEvents(input.events),
+        description: input.description ?? null,
+        enabled: input.enabled ?? true,
+        createdAt: now,
+        updatedAt: now,
+      };
+      const secret = newSecret();
+      await store.insert(webhook, secret);
+      return { webhook, secret };
+    },
+
+    list: (projectId: string) => store.list(projectId),
+    get,
+
+    async update(projectId: string, id: string, input: Partial<WebhookInput>): Promise<Webhook> {
+      const patch: WebhookPatch = {};
+      if (input.url !== undefined) patch.url = checkUrl(input.url, deps.policy);
+      if (input.events !== undefined) patch.events = checkEvents(input.events);
+      if (input.description !== undefined) patch.description = input.description;
+      if (input.enabled !== undefined) patch.enabled = input.enabled;
+      const updated = await store.update(projectId, id, patch, clock.now());
+      if (!updated) throw notFound('webhook', id);
+      return updated;
+    },
+
+    async delete(projectId: string, id: string): Promise<void> {
+      if (!(await store.delete(projectId, id))) throw notFound('webhook', id);
+    },
+
+    async listDeliveries(projectId: string, webhookId: string, limit: number): Promise<WebhookDelivery[]> {
+      await get(projectId, webhookId);
+      return store.listDeliveries(projectId, webhookId, limit);
+    },
+
+    /** Sends the delivery again as soon as possible, with the same webhook-id so receivers can deduplicate. */
+    async redeliver(projectId: string, webhookId: string, deliveryId: string): Promise<WebhookDelivery> {
+      await get(projectId, webhookId);
+      const delivery = await store.getDelivery(projectId, webhookId, deliveryId);
+      if (!delivery) throw notFound('delivery', deliveryId);
+      if (!(await store.requeue(deliveryId, clock.now()))) {
+        throw new MailroomError('CONFLICT', 'the delivery is being sent right now; try again when it finishes', { id: deliveryId });
+      }
+      deps.onDue?.();
+      return (await store.getDelivery(projectId, webhookId, deliveryId)) ?? delivery;
+    },
+  };
+}
+
+export type WebhookService = ReturnType<typeof createWebhookService>;

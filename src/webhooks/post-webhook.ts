@@ -1,0 +1,119 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { isAddressAllowed, isHostAllowed, type PrivateTargetPolicy } from '../core/webhooks/address-policy.js';
+
+export interface PostResult {
+  status: number | null;
+  body: string | null;
+  error: string | null;
+}
+
+/** Enough of a receiver's answer to explain a failure; the rest is discarded. */
+const maxBodyChars = 2_000;
+
+export class TargetRefused extends Error {
+  override name = 'TargetRefused';
+}
+
+/**
+ * Resolves names the usual way, then refuses the connection when any address
+ * is outside the policy: the check applies to the address actually dialled,
+ * so a name cannot be re-pointed between check and connect.
+ */
+function guardedLookup(policy: PrivateTargetPolicy): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      const refused = addresses.find((a) => !isAddressAllowed(a.address, policy));
+      if (refused) return callback(new TargetRefused(`${hostname} resolves to ${refused.address}, which MAILROOM_WEBHOOKS_ALLOW_PRIVATE refuses`), '', 0);
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0]!;
+      callback(null, first.address, first.family);
+    });
+  };
+}
+
+/**
+ * POSTs a signed body (Standard Webhooks: webhook-id, webhook-timestamp,
+ * webhook-signature) and reports the status and the start of the answer.
+ * Never throws: every failure is a result the delivery log records.
+ */
+export function postWebhook(options: {
+  url: string;
+  messageId: string;
+  secret: string;
+  body: string;
+  timeoutMs: number;
+  policy: PrivateTargetPolicy;
+  signal: AbortSignal;
+  now: Date;
+}): Promise<PostResult> {
+  return new Promise((resolve) => {
+    let settled = false;
+    // A plain timer rather than AbortSignal.any(AbortSignal.timeout()): composed signals can be collected before they fire.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, options.timeoutMs);
+    const onStop = () => controller.abort();
+    options.signal.addEventListener('abort', onStop, { once: true });
+    const done = (result: PostResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal.removeEventListener('abort', onStop);
+      resolve(result);
+    };
+    if (options.signal.aborted) controller.abort();
+    let url: URL;
+    try {
+      url = new URL(options.url);
+    } catch {
+      return done({ status: null, body: null, error: 'invalid URL' });
+    }
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (isIP(host) && !isHostAllowed(host, options.policy)) {
+      return done({ status: null, body: null, error: `${host} is refused by MAILROOM_WEBHOOKS_ALLOW_PRIVATE` });
+    }
+    let signature: string;
+    try {
+      signature = new Webhook(options.secret).sign(options.messageId, options.now, options.body);
+    } catch (error) {
+      return done({ status: null, body: null, error: `could not sign: ${error instanceof Error ? error.message : String(error)}` });
+    }
+    const signal = controller.signal;
+    const client = url.protocol === 'https:' ? https : http;
+    const request = client.request(url, {
+      method: 'POST',
+      signal,
+      lookup: guardedLookup(options.policy),
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(options.body),
+        'user-agent': 'Mailroom-Webhooks/1',
+        'webhook-id': options.messageId,
+        'webhook-timestamp': String(Math.floor(options.now.getTime() / 1000)),
+        'webhook-signature': signature,
+      },
+    });
+    request.on('response', (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        if (body.length < maxBodyChars) body += chunk;
+      });
+      response.on('end', () => done({ status: response.statusCode ?? null, body: body.slice(0, maxBodyChars) || null, error: null }));
+      response.on('error', (error) => done({ status: response.statusCode ?? null, body: body.slice(0, maxBodyChars) || null, error: error.message }));
+    });
+    request.on('error', (error) => {
+      const reason = timedOut ? `timed out after ${options.timeoutMs} ms` : error.message;
+      done({ status: null, body: null, error: reason });
+    });
+    request.end(options.body);
+  });
+}
