@@ -13,6 +13,12 @@ import { createEnqueue } from './core/outbox/enqueue.js';
 import { createProjectService } from './core/projects/projects.js';
 import { createPlainRenderer } from './core/templates/plain-renderer.js';
 import { createStore, migrateToLatest, openEngine, type Store } from './store/index.js';
+import { createUserService } from './core/users/users.js';
+import { createDraftService } from './core/drafts/drafts.js';
+import { createSendService } from './core/outbox/send.js';
+import { createOutboxQueries } from './core/outbox/query.js';
+import { createOutboxEditor } from './core/outbox/edit.js';
+import { createIdempotency } from './core/idempotency/idempotency.js';
 
 export interface CoreOptions {
   logger: Logger;
@@ -39,6 +45,12 @@ export async function createCore(config: Config, options: CoreOptions) {
   const projects = createProjectService({ store: store.projects, clock });
   const renderer = createPlainRenderer();
   const enqueue = createEnqueue({ store: store.outbox, clock, events, messageIdDomain: new URL(config.publicUrl).hostname || 'mailroom.local' });
+  const users = createUserService({ store: store.users, clock });
+  const drafts = createDraftService({ store: store.drafts, clock, renderer });
+  const send = createSendService({ enqueue, outbox: store.outbox, users: store.users, drafts, renderer, clock });
+  const outboxQueries = createOutboxQueries({ outbox: store.outbox, admin: store.outboxAdmin });
+  const outboxEditor = createOutboxEditor({ outbox: store.outbox, admin: store.outboxAdmin, clock, events });
+  const idempotency = createIdempotency({ store: store.idempotency, clock });
   return {
     config,
     clock,
@@ -49,6 +61,12 @@ export async function createCore(config: Config, options: CoreOptions) {
     projects,
     renderer,
     enqueue,
+    users,
+    drafts,
+    send,
+    outboxQueries,
+    outboxEditor,
+    idempotency,
     close: () => engine.close(),
   };
 }
@@ -74,6 +92,12 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       checkReady: () => core.store.ping(),
       rootKey: config.rootKey,
       bodyLimit: config.bodyLimit,
+      users: core.users,
+      drafts: core.drafts,
+      send: core.send,
+      outboxQueries: core.outboxQueries,
+      outboxEditor: core.outboxEditor,
+      idempotency: core.idempotency,
     },
     { logger: options.logger },
   );

@@ -1,6 +1,12 @@
 import type { Clock } from '../core/clock.js';
 import type { ProjectService } from '../core/projects/projects.js';
 import type { Authenticator } from './shared/auth.js';
+import type { UserService } from '../core/users/users.js';
+import type { DraftService } from '../core/drafts/drafts.js';
+import type { SendService } from '../core/outbox/send.js';
+import type { OutboxQueries } from '../core/outbox/query.js';
+import type { OutboxEditor } from '../core/outbox/edit.js';
+import type { Idempotency } from '../core/idempotency/idempotency.js';
 
 /** What the HTTP layer is given by the composition root: core services, never the store. */
 export interface ApiDeps {
@@ -11,4 +17,10 @@ export interface ApiDeps {
   checkReady: () => Promise<void>;
   rootKey: string | undefined;
   bodyLimit: number;
+  users: UserService;
+  drafts: DraftService;
+  send: SendService;
+  outboxQueries: OutboxQueries;
+  outboxEditor: OutboxEditor;
+  idempotency: Idempotency;
 }
