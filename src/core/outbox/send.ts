@@ -127,6 +127,16 @@ export function createSendService(deps: SendDeps) {
       return deps.enqueue(projectId, checked);
     },
 
+    /** Validates one message (and its template) without writing, so a batch can report each item. */
+    async check(projectId: string, message: NewMessage): Promise<NewMessage> {
+      const checked = validateMessage(message);
+      if (checked.templateId) await deps.renderer.assertTemplateExists(projectId, checked.templateId);
+      return checked;
+    },
+
+    /** Commits messages that went through `check`. */
+    commitChecked: (projectId: string, messages: readonly NewMessage[]) => deps.enqueue(projectId, messages),
+
     /** One content to many addresses: content validated once, each address parsed, one bulk insert. */
     async broadcast(projectId: string, template: Omit<NewMessage, 'recipient'>, to: readonly string[]): Promise<string[]> {
       if (to.length > sendLimits.maxBroadcastRecipients) throw invalidField('to', `at most ${sendLimits.maxBroadcastRecipients} recipients`);
