@@ -15,7 +15,7 @@ export function createStore(engine: Engine) {
   return {
     engine,
     projects: createProjectStore(engine.db),
-    outbox: createOutboxStore(engine.db),
+    outbox: createOutboxStore(engine.db, engine.sqlite),
     users: createUserStore(engine.db),
     drafts: createDraftStore(engine.db),
     idempotency: createIdempotencyStore(engine.db),

@@ -1,9 +1,10 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { OutboxStatus, SkipReason } from '../core/outbox/lifecycle.js';
 import type { Attachment, MessageToInsert, OutboxMessage, OutboxStore } from '../core/outbox/types.js';
 import type { Database, OutboxMessagesTable } from './schema.js';
 import { jsonOrNull, parseJson } from './json.js';
-import { recordTransitions } from './queries/record-transitions.js';
+import { bulkInsert } from './queries/bulk-insert.js';
 
 export function toOutboxMessage(row: Selectable<OutboxMessagesTable>): OutboxMessage {
   const n = (v: number | null) => (v === null ? null : Number(v));
@@ -89,21 +90,18 @@ function toRow(projectId: string, m: MessageToInsert, now: number): Insertable<O
   };
 }
 
-/** 40 columns a row; SQLite allows 32,766 bound parameters a statement. */
-const insertChunk = 500;
+/** ~42 columns a row; SQLite allows 32,766 bound parameters a statement, PostgreSQL 65,535. */
+const insertChunk = 200;
+const transitionChunk = 2000;
 
-export function createOutboxStore(db: Kysely<Database>): OutboxStore {
+export function createOutboxStore(db: Kysely<Database>, raw?: BetterSqlite3.Database): OutboxStore {
   return {
     async insertMessages(projectId, messages, now) {
       await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < messages.length; i += insertChunk) {
-          const chunk = messages.slice(i, i + insertChunk);
-          await trx.insertInto('outbox_messages').values(chunk.map((m) => toRow(projectId, m, now))).execute();
-        }
-        await recordTransitions(
-          trx,
-          messages.map((m) => ({ messageId: m.id, status: m.status, reason: null, at: now })),
-        );
+        const rows = messages.map((m) => toRow(projectId, m, now));
+        const columns = Object.keys(rows[0] ?? {}) as Array<keyof OutboxMessagesTable & string>;
+        await bulkInsert(trx, raw, 'outbox_messages', columns, rows.map((r) => columns.map((c) => r[c])), insertChunk);
+        await bulkInsert(trx, raw, 'outbox_transitions', ['message_id', 'status', 'reason', 'at'], messages.map((m) => [m.id, m.status, null, now]), transitionChunk);
       });
     },
 

@@ -16,10 +16,13 @@ export function openSqlite(url: string): Engine {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  // The default 2 MB page cache thrashes on bulk inserts into the outbox's indexes; 64 MB keeps them in memory.
+  sqlite.pragma('cache_size = -65536');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     kind: 'sqlite',
     db,
+    sqlite,
     capabilities: { skipLocked: false, listenNotify: false, multipleProcesses: false },
     describe: () => `sqlite:${filename}`,
     close: () => db.destroy(),
