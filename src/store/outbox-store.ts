@@ -90,16 +90,19 @@ function toRow(projectId: string, m: MessageToInsert, now: number): Insertable<O
   };
 }
 
-/** ~42 columns a row; SQLite allows 32,766 bound parameters a statement, PostgreSQL 65,535. */
-const insertChunk = 200;
-const transitionChunk = 2000;
+/** Rows per statement on PostgreSQL (one array parameter per column). */
+const insertChunk = 5000;
+const transitionChunk = 20000;
 
 export function createOutboxStore(db: Kysely<Database>, raw?: BetterSqlite3.Database): OutboxStore {
   return {
     async insertMessages(projectId, messages, now) {
       await db.transaction().execute(async (trx) => {
         const rows = messages.map((m) => toRow(projectId, m, now));
-        const columns = Object.keys(rows[0] ?? {}) as Array<keyof OutboxMessagesTable & string>;
+        // Columns null in every row are left to their default: fewer values to bind per row.
+        const columns = (Object.keys(rows[0] ?? {}) as Array<keyof OutboxMessagesTable & string>).filter((c) =>
+          rows.some((r) => r[c] !== null && r[c] !== undefined),
+        );
         await bulkInsert(trx, raw, 'outbox_messages', columns, rows.map((r) => columns.map((c) => r[c])), insertChunk);
         await bulkInsert(trx, raw, 'outbox_transitions', ['message_id', 'status', 'reason', 'at'], messages.map((m) => [m.id, m.status, null, now]), transitionChunk);
       });

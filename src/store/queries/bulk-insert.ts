@@ -9,18 +9,17 @@ import type { Database } from '../schema.js';
  * - SQLite (raw handle given): one single-row prepared statement, reused for every
  *   row; better-sqlite3 binds wide multi-row statements slowly, and there is no
  *   round trip to save. Must run inside the caller's transaction on that handle.
- * - otherwise (PostgreSQL): multi-row statements, to save round trips.
+ * - otherwise (PostgreSQL): `insert ... select * from unnest($1::text[], ...)`,
+ *   one array per column, so a statement carries thousands of rows.
  */
 const textCache = new Map<string, string>();
 const statements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
 
-function insertText(numbered: boolean, table: string, columns: readonly string[], rows: number): string {
-  const key = `${numbered}|${table}|${columns.join(',')}|${rows}`;
+function singleRowText(table: string, columns: readonly string[]): string {
+  const key = `${table}|${columns.join(',')}`;
   let text = textCache.get(key);
   if (!text) {
-    let n = 0;
-    const tuple = () => `(${columns.map(() => (numbered ? `$${++n}` : '?')).join(',')})`;
-    text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values ${Array.from({ length: rows }, tuple).join(',')}`;
+    text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values (${columns.map(() => '?').join(',')})`;
     textCache.set(key, text);
   }
   return text;
@@ -44,14 +43,33 @@ export async function bulkInsert<T extends keyof Database>(
 ): Promise<void> {
   if (rows.length === 0) return;
   if (raw) {
-    const statement = prepared(raw, insertText(false, table, columns, 1));
+    const statement = prepared(raw, singleRowText(table, columns));
     for (const row of rows) statement.run(row);
     return;
   }
+  // PostgreSQL: one array parameter per column, unnested into rows; a statement carries thousands of rows.
+  const text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) select * from unnest(${columns
+    .map((c, i) => `$${i + 1}::${columnTypes[c] ?? 'text'}[]`)
+    .join(',')})`;
   for (let i = 0; i < rows.length; i += chunkRows) {
     const chunk = rows.slice(i, i + chunkRows);
-    const params: unknown[] = [];
-    for (const row of chunk) for (const value of row) params.push(value);
-    await db.executeQuery(CompiledQuery.raw(insertText(true, table, columns, chunk.length), params));
+    const params = columns.map((_, c) => chunk.map((row) => row[c]));
+    await db.executeQuery(CompiledQuery.raw(text, params));
   }
 }
+
+/** SQL types of the numeric columns bulk-inserted (everything else is text). */
+const columnTypes: Record<string, string> = {
+  is_paused: 'integer',
+  priority: 'integer',
+  transactional: 'integer',
+  attempts: 'integer',
+  run_at: 'bigint',
+  scheduled_at: 'bigint',
+  lease_expires_at: 'bigint',
+  handed_off_at: 'bigint',
+  sent_at: 'bigint',
+  created_at: 'bigint',
+  updated_at: 'bigint',
+  at: 'bigint',
+};
