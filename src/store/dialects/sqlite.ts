@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Engine } from '../database.js';
+import { withStatementCache } from './statement-cache.js';
 
 /** `sqlite:./data/mailroom.db`, `sqlite:/abs/path.db` or `sqlite::memory:`. */
 export function openSqlite(url: string): Engine {
@@ -18,7 +19,7 @@ export function openSqlite(url: string): Engine {
   sqlite.pragma('foreign_keys = ON');
   // The default 2 MB page cache thrashes on bulk inserts into the outbox's indexes; 64 MB keeps them in memory.
   sqlite.pragma('cache_size = -65536');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     kind: 'sqlite',
     db,
