@@ -117,6 +117,15 @@ describe.each(engineKinds)('mail send on %s', (engine) => {
     expect(res.json()).toEqual({ code: 'NOT_FOUND', message: expect.stringContaining('no-such-template') });
   });
 
+  it('describes every send and outbox endpoint in the OpenAPI document', async () => {
+    const doc = (await m.request({ method: 'GET', url: '/openapi.json' })).json();
+    for (const path of ['/mail/send', '/mail/batch', '/mail/broadcast', '/mail/emails', '/mail/emails/{id}', '/mail/emails/{id}/cancel', '/mail/emails/{id}/resend',
+      '/api/v1/emails/send-email', '/api/v1/emails/outbox', '/api/v1/emails/outbox/{id}', '/api/v1/emails/drafts', '/api/v1/emails/drafts/{id}', '/api/v1/users', '/api/v1/users/{userId}']) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(doc.paths['/mail/send'].post.requestBody.content['application/json'].schema.required).toEqual(['from', 'to']);
+  });
+
   it('requires a valid Bearer key', async () => {
     const none = await m.request({ method: 'POST', url: '/mail/send', body: { from: 'a@example.com', to: 'b@example.com', subject: 's', html: 'h' } });
     expect(none.statusCode).toBe(401);

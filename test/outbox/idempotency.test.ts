@@ -65,6 +65,18 @@ describe.each(engineKinds)('Idempotency-Key on %s', (engine) => {
     expect(await countMessages(m)).toBe(count);
   });
 
+  it('lets exactly one of two simultaneous requests with the same key send', async () => {
+    const count = await countMessages(m);
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => m.request({ method: 'POST', url: '/mail/send', headers: { ...bearer, 'idempotency-key': 'race' }, body: mailBody })),
+    );
+    const codes = [a!.statusCode, b!.statusCode].sort();
+    // The second either saw the first still running (409) or finished (a replay of the same response).
+    if (codes[1] === 409) expect(codes).toEqual([200, 409]);
+    else expect(a!.json().id).toBe(b!.json().id);
+    expect(await countMessages(m)).toBe(count + 1);
+  });
+
   it('keeps keys per project and frees a key after a failed request', async () => {
     const other = await otherProject(m);
     const mine = await m.request({ method: 'POST', url: '/mail/send', headers: { ...bearer, 'idempotency-key': 'shared' }, body: mailBody });
