@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { DeliveryAttempt, MessageHistory, OutboxAdminStore, OutboxFilter } from '../core/outbox/admin-types.js';
 import type { OutboxStatus } from '../core/outbox/lifecycle.js';
 import type { Database } from './schema.js';
@@ -10,13 +10,13 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 function applyFilter(eb: ExpressionBuilder<Database, 'outbox_messages'>, projectId: string, filter: OutboxFilter) {
   const conditions = [eb('project_id', '=', projectId)];
   if (filter.statuses) conditions.push(eb('status', 'in', filter.statuses.length ? [...filter.statuses] : ['-none-']));
-  if (filter.to) conditions.push(eb(eb.fn('lower', ['recipient_email']), '=', filter.to));
+  if (filter.to) conditions.push(eb('recipient_email', '=', filter.to));
   if (filter.from) {
     // Senders are stored formatted (`"Name" <a@b.c>`) or bare.
     conditions.push(
       eb.or([
         eb(eb.fn('lower', ['from_address']), '=', filter.from),
-        eb(eb.fn('lower', ['from_address']), 'like', `%<${likeEscape(filter.from)}>`),
+        sql<boolean>`lower(from_address) like ${`%<${likeEscape(filter.from)}>`} escape '\\'`,
       ]),
     );
   }

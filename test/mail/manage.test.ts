@@ -98,7 +98,7 @@ describe.each(engineKinds)('mail list, batch, broadcast, cancel, resend on %s', 
       const headers = { authorization: `Bearer ${fresh.project.secret_server_key}` };
       const to = Array.from({ length: 60 }, (_, i) => `l${i}@example.com`);
       await fresh.request({ method: 'POST', url: '/mail/broadcast', headers, body: { from: 'list@example.com', to, subject: 's', html: 'h' } });
-      const other = (await fresh.request({ method: 'POST', url: '/mail/send', headers, body: { from: 'Other <other@example.com>', to: 'x@example.com', subject: 's', html: 'h' } })).json().id;
+      const other = (await fresh.request({ method: 'POST', url: '/mail/send', headers, body: { from: 'Other <other_sender@example.com>', to: 'x@example.com', subject: 's', html: 'h' } })).json().id;
       await forceStatus(fresh, other, 'sent', { sent_at: Date.now() });
       const page = (await fresh.request({ method: 'GET', url: '/mail/emails', headers })).json();
       expect(page).toMatchObject({ total: 61, limit: 50, offset: 0 });
@@ -108,8 +108,14 @@ describe.each(engineKinds)('mail list, batch, broadcast, cancel, resend on %s', 
       expect(rest.emails).toHaveLength(11);
       expect((await fresh.request({ method: 'GET', url: '/mail/emails?status=sent', headers })).json()).toMatchObject({ total: 1, emails: [{ id: other, sentAt: expect.any(String) }] });
       expect((await fresh.request({ method: 'GET', url: '/mail/emails?status=ok', headers })).json().total).toBe(1);
-      expect((await fresh.request({ method: 'GET', url: '/mail/emails?from=other@example.com', headers })).json().total).toBe(1);
-      expect((await fresh.request({ method: 'GET', url: '/mail/emails?to=L7@example.com', headers })).json().total).toBe(1);
+      expect((await fresh.request({ method: 'GET', url: '/mail/emails?from=other_sender@example.com', headers })).json().total).toBe(1);
+      expect((await fresh.request({ method: 'GET', url: '/mail/emails?from=otherXsender@example.com', headers })).json().total).toBe(0);
+      expect((await fresh.request({ method: 'GET', url: '/mail/emails?from=list@example.com', headers })).json().total).toBe(60);
+      expect((await fresh.request({ method: 'GET', url: '/mail/emails?to=l7@EXAMPLE.com', headers })).json().total).toBe(1);
+      expect((await fresh.request({ method: 'GET', url: `/mail/emails?to=${encodeURIComponent('Reader <l8@example.com>')}`, headers })).json().total).toBe(1);
+      const badTo = await fresh.request({ method: 'GET', url: '/mail/emails?to=nobody', headers });
+      expect(badTo.statusCode).toBe(400);
+      expect(badTo.json().message).toContain('to');
       const tooMany = await fresh.request({ method: 'GET', url: '/mail/emails?limit=101', headers });
       expect(tooMany.statusCode).toBe(400);
       expect(tooMany.json().message).toContain('limit');

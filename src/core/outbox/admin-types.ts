@@ -6,7 +6,7 @@ export interface OutboxFilter {
   statuses?: readonly OutboxStatus[];
   /** Exact sender address (as stored, normalised). */
   from?: string;
-  /** Exact recipient address. */
+  /** Exact recipient address, normalised as stored (ASCII domain in lower case). */
   to?: string;
 }
 

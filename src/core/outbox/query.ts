@@ -1,4 +1,5 @@
 import { notFound } from '../errors.js';
+import { parseMailbox } from './address.js';
 import { outboxStatuses, simpleStatus, type OutboxStatus, type SimpleStatus } from './lifecycle.js';
 import type { MessageHistory, OutboxAdminStore, OutboxFilter } from './admin-types.js';
 import type { OutboxMessage, OutboxStore } from './types.js';
@@ -29,8 +30,9 @@ function toFilter(query: OutboxQuery): OutboxFilter {
   }
   return {
     ...(statuses ? { statuses } : {}),
-    ...(query.from ? { from: query.from.toLowerCase() } : {}),
-    ...(query.to ? { to: query.to.toLowerCase() } : {}),
+    ...(query.from ? { from: parseMailbox('from', query.from).address.toLowerCase() } : {}),
+    // Stored recipients are normalised the same way (ASCII domain in lower case), so the index applies.
+    ...(query.to ? { to: parseMailbox('to', query.to).address } : {}),
   };
 }
 
