@@ -20,6 +20,12 @@ import { createEventHub } from './core/events/hub.js';
 import { createWebhookService } from './core/webhooks/webhooks.js';
 import { createPgEventFeed } from './store/index.js';
 import { createWebhookDispatcher } from './webhooks/dispatcher.js';
+import { createUserService } from './core/users/users.js';
+import { createDraftService } from './core/drafts/drafts.js';
+import { createSendService } from './core/outbox/send.js';
+import { createOutboxQueries } from './core/outbox/query.js';
+import { createOutboxEditor } from './core/outbox/edit.js';
+import { createIdempotency } from './core/idempotency/idempotency.js';
 
 export interface CoreOptions {
   logger: Logger;
@@ -47,7 +53,7 @@ export async function createCore(config: Config, options: CoreOptions) {
   const userTokens = createUserTokens({
     projects: store.projects,
     clock,
-    userExists: async (projectId, userId) => (await store.verification.getUser(projectId, userId)) !== undefined,
+    userExists: async (projectId, userId) => (await store.users.getUser(projectId, userId)) !== undefined,
   });
   const templating = createTemplating({
     store: store.templates,
@@ -86,6 +92,12 @@ export async function createCore(config: Config, options: CoreOptions) {
     if (event.topic !== null) webhookDispatcher.wake();
   });
   const webhooks = createWebhookService({ store: store.webhooks, clock, policy: config.webhookAllowPrivate, onDue: () => webhookDispatcher.wake() });
+  const users = createUserService({ store: store.users, clock });
+  const drafts = createDraftService({ store: store.drafts, clock, renderer });
+  const send = createSendService({ enqueue, outbox: store.outbox, users: store.users, drafts, renderer, clock });
+  const outboxQueries = createOutboxQueries({ outbox: store.outbox, admin: store.outboxAdmin });
+  const outboxEditor = createOutboxEditor({ outbox: store.outbox, admin: store.outboxAdmin, clock, events });
+  const idempotency = createIdempotency({ store: store.idempotency, clock });
   return {
     config,
     clock,
@@ -115,6 +127,12 @@ export async function createCore(config: Config, options: CoreOptions) {
       await eventHub.close();
       await engine.close();
     },
+    users,
+    drafts,
+    send,
+    outboxQueries,
+    outboxEditor,
+    idempotency,
   };
 }
 
@@ -149,6 +167,12 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       webhooks: core.webhooks,
       eventsPingMs: config.eventsPingMs,
       eventsMaxBufferedBytes: config.eventsMaxBufferedBytes,
+      users: core.users,
+      drafts: core.drafts,
+      send: core.send,
+      outboxQueries: core.outboxQueries,
+      outboxEditor: core.outboxEditor,
+      idempotency: core.idempotency,
     },
     { logger: options.logger },
   );

@@ -13,6 +13,7 @@ import { stackApi } from './stack/index.js';
 import { emailApi } from './email/index.js';
 import { emailTemplatesApi } from './email-templates/index.js';
 import { eventsApi } from './events/index.js';
+import { mailApi } from './mail/index.js';
 
 /** The Fastify instance with every family registered; listening is the caller's business. */
 export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Promise<FastifyInstance> {
@@ -64,5 +65,6 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
   await app.register(emailApi, { deps });
   await app.register(emailTemplatesApi, { deps });
   await app.register(eventsApi, { deps });
+  await app.register(mailApi, { deps });
   return app;
 }

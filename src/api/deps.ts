@@ -10,6 +10,12 @@ import type { PreviewInput } from '../core/templates/preview.js';
 import type { RenderedEmail } from '../core/templates/renderer.js';
 import type { EventHub } from '../core/events/hub.js';
 import type { WebhookService } from '../core/webhooks/webhooks.js';
+import type { UserService } from '../core/users/users.js';
+import type { DraftService } from '../core/drafts/drafts.js';
+import type { SendService } from '../core/outbox/send.js';
+import type { OutboxQueries } from '../core/outbox/query.js';
+import type { OutboxEditor } from '../core/outbox/edit.js';
+import type { Idempotency } from '../core/idempotency/idempotency.js';
 
 /** What the HTTP layer is given by the composition root: core services, never the store. */
 export interface ApiDeps {
@@ -31,4 +37,10 @@ export interface ApiDeps {
   webhooks: WebhookService;
   eventsPingMs: number;
   eventsMaxBufferedBytes: number;
+  users: UserService;
+  drafts: DraftService;
+  send: SendService;
+  outboxQueries: OutboxQueries;
+  outboxEditor: OutboxEditor;
+  idempotency: Idempotency;
 }

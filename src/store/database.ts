@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from './schema.js';
 import { openPostgres } from './dialects/postgres.js';
 import { openSqlite } from './dialects/sqlite.js';
@@ -23,6 +24,8 @@ export interface Engine {
   readonly capabilities: Capabilities;
   /** The raw pool on PostgreSQL, for LISTEN connections. */
   readonly pool?: pg.Pool;
+  /** The raw handle on SQLite, for bulk inserts through one reused prepared statement. */
+  readonly sqlite?: BetterSqlite3.Database;
   readonly schema?: string;
   /** A printable location without credentials. */
   describe(): string;

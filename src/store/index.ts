@@ -7,6 +7,10 @@ import { createTemplateStore } from './template-store.js';
 import { createTypedTemplateStore } from './typed-template-store.js';
 import { createEventLog } from './event-log.js';
 import { createWebhookStore } from './webhook-store.js';
+import { createUserStore } from './user-store.js';
+import { createDraftStore } from './draft-store.js';
+import { createIdempotencyStore } from './idempotency-store.js';
+import { createOutboxAdminStore } from './outbox-admin-store.js';
 
 export { openEngine, type Engine, type Capabilities } from './database.js';
 export { migrateToLatest } from './migrate.js';
@@ -17,12 +21,16 @@ export function createStore(engine: Engine) {
   return {
     engine,
     projects: createProjectStore(engine.db),
-    outbox: createOutboxStore(engine.db),
     verification: createVerificationStore(engine.db),
     templates: createTemplateStore(engine.db),
     typedTemplates: createTypedTemplateStore(engine.db),
     events: createEventLog(engine),
     webhooks: createWebhookStore(engine),
+    outbox: createOutboxStore(engine.db, engine.sqlite),
+    users: createUserStore(engine.db),
+    drafts: createDraftStore(engine.db),
+    idempotency: createIdempotencyStore(engine.db),
+    outboxAdmin: createOutboxAdminStore(engine.db),
     /** Readiness: a round trip to the database. */
     async ping(): Promise<void> {
       await sql`select 1`.execute(engine.db);

@@ -1,9 +1,10 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { OutboxStatus, SkipReason } from '../core/outbox/lifecycle.js';
 import type { Attachment, MessageToInsert, OutboxMessage, OutboxStore } from '../core/outbox/types.js';
 import type { Database, OutboxMessagesTable } from './schema.js';
 import { jsonOrNull, parseJson } from './json.js';
-import { recordTransitions } from './queries/record-transitions.js';
+import { bulkInsert } from './queries/bulk-insert.js';
 
 export function toOutboxMessage(row: Selectable<OutboxMessagesTable>): OutboxMessage {
   const n = (v: number | null) => (v === null ? null : Number(v));
@@ -20,6 +21,7 @@ export function toOutboxMessage(row: Selectable<OutboxMessagesTable>): OutboxMes
     transactional: Boolean(row.transactional),
     recipientUserId: row.recipient_user_id,
     recipientEmail: row.recipient_email,
+    recipientName: row.recipient_name,
     from: row.from_address,
     replyTo: row.reply_to,
     cc: parseJson<string[]>(row.cc, []),
@@ -64,6 +66,7 @@ function toRow(projectId: string, m: MessageToInsert, now: number): Insertable<O
     transactional: m.transactional === false ? 0 : 1,
     recipient_user_id: 'userId' in m.recipient ? m.recipient.userId : null,
     recipient_email: 'email' in m.recipient ? m.recipient.email : null,
+    recipient_name: m.recipientName ?? null,
     from_address: m.from ?? null,
     reply_to: m.replyTo ?? null,
     cc: m.cc?.length ? JSON.stringify(m.cc) : null,
@@ -87,21 +90,21 @@ function toRow(projectId: string, m: MessageToInsert, now: number): Insertable<O
   };
 }
 
-/** 40 columns a row; SQLite allows 32,766 bound parameters a statement. */
-const insertChunk = 500;
+/** Rows per statement on PostgreSQL (one array parameter per column). */
+const insertChunk = 5000;
+const transitionChunk = 20000;
 
-export function createOutboxStore(db: Kysely<Database>): OutboxStore {
+export function createOutboxStore(db: Kysely<Database>, raw?: BetterSqlite3.Database): OutboxStore {
   return {
     async insertMessages(projectId, messages, now) {
       await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < messages.length; i += insertChunk) {
-          const chunk = messages.slice(i, i + insertChunk);
-          await trx.insertInto('outbox_messages').values(chunk.map((m) => toRow(projectId, m, now))).execute();
-        }
-        await recordTransitions(
-          trx,
-          messages.map((m) => ({ messageId: m.id, status: m.status, reason: null, at: now })),
+        const rows = messages.map((m) => toRow(projectId, m, now));
+        // Columns null in every row are left to their default: fewer values to bind per row.
+        const columns = (Object.keys(rows[0] ?? {}) as Array<keyof OutboxMessagesTable & string>).filter((c) =>
+          rows.some((r) => r[c] !== null && r[c] !== undefined),
         );
+        await bulkInsert(trx, raw, 'outbox_messages', columns, rows.map((r) => columns.map((c) => r[c])), insertChunk);
+        await bulkInsert(trx, raw, 'outbox_transitions', ['message_id', 'status', 'reason', 'at'], messages.map((m) => [m.id, m.status, null, now]), transitionChunk);
       });
     },
 

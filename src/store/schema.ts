@@ -55,6 +55,8 @@ export interface OutboxMessagesTable {
   transactional: number;
   recipient_user_id: string | null;
   recipient_email: string | null;
+  /** Added by 0003-send-api. */
+  recipient_name: string | null;
   from_address: string | null;
   reply_to: string | null;
   cc: string | null;

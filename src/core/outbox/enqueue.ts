@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import { waitingStatus } from './lifecycle.js';
+import { timeOrderedId } from './time-ordered-id.js';
 import type { MessageToInsert, NewMessage, OutboxStore } from './types.js';
 
 export interface EnqueueDeps {
@@ -21,7 +21,7 @@ export function createEnqueue(deps: EnqueueDeps) {
     if (messages.length === 0) return [];
     const now = deps.clock.now();
     const rows: MessageToInsert[] = messages.map((message) => {
-      const id = randomUUID();
+      const id = timeOrderedId(now);
       const runAt = message.scheduledAt && message.scheduledAt > now ? message.scheduledAt : now;
       return {
         ...message,

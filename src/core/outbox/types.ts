@@ -14,6 +14,8 @@ export interface NewMessage {
   batchId?: string | null;
   /** A user id is resolved to the user's primary email at send time. */
   recipient: { userId: string } | { email: string };
+  /** Display name for an address recipient (the address itself is stored bare). */
+  recipientName?: string | null;
   from?: string | null;
   replyTo?: string | null;
   cc?: string[] | null;
@@ -50,6 +52,7 @@ export interface OutboxMessage {
   transactional: boolean;
   recipientUserId: string | null;
   recipientEmail: string | null;
+  recipientName: string | null;
   from: string | null;
   replyTo: string | null;
   cc: string[];

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Engine } from '../database.js';
+import { withStatementCache } from './statement-cache.js';
 
 /** `sqlite:./data/mailroom.db`, `sqlite:/abs/path.db` or `sqlite::memory:`. */
 export function openSqlite(url: string): Engine {
@@ -16,10 +17,13 @@ export function openSqlite(url: string): Engine {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // The default 2 MB page cache thrashes on bulk inserts into the outbox's indexes; 64 MB keeps them in memory.
+  sqlite.pragma('cache_size = -65536');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     kind: 'sqlite',
     db,
+    sqlite,
     capabilities: { skipLocked: false, listenNotify: false, multipleProcesses: false },
     describe: () => `sqlite:${filename}`,
     close: () => db.destroy(),

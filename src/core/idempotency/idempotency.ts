@@ -1,0 +1,63 @@
+/**
+ * Idempotency-Key for send endpoints: the same key and body within the window
+ * replays the first response and creates nothing; another body under the same
+ * key, or a retry while the first is still running, is a conflict. Keys are per project.
+ */
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { invalidField, MailroomError } from '../errors.js';
+import type { IdempotencyStore, StoredResponse } from './types.js';
+
+export const idempotencyWindowMs = 24 * 60 * 60 * 1000;
+const keyPattern = /^[\x21-\x7e]{1,255}$/;
+
+/** Key order in JSON objects does not change what a request means. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+  }
+  return value;
+}
+
+export function fingerprint(route: string, body: unknown): string {
+  return createHash('sha256').update(route).update('\n').update(JSON.stringify(canonical(body ?? null))).digest('hex');
+}
+
+export function createIdempotency(deps: { store: IdempotencyStore; clock: Clock }) {
+  return {
+    /** Runs `handle` once per (project, key, request); a replay returns the stored response. */
+    async run(
+      projectId: string,
+      key: string | undefined,
+      requestHash: string,
+      handle: () => Promise<StoredResponse>,
+    ): Promise<StoredResponse & { replayed: boolean }> {
+      if (key === undefined) return { ...(await handle()), replayed: false };
+      if (!keyPattern.test(key)) throw invalidField('Idempotency-Key', 'must be 1-255 printable ASCII characters');
+      const now = deps.clock.now();
+      const claim = await deps.store.claim(projectId, key, requestHash, now, now + idempotencyWindowMs);
+      if (!claim.claimed) {
+        if (claim.requestHash !== requestHash) {
+          throw new MailroomError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used with a different request');
+        }
+        if (claim.state === 'running' || !claim.response) {
+          throw new MailroomError('IDEMPOTENCY_CONFLICT', 'a request with this Idempotency-Key is still in progress');
+        }
+        return { ...claim.response, replayed: true };
+      }
+      let response: StoredResponse;
+      try {
+        response = await handle();
+      } catch (error) {
+        // Nothing was created (the send failed as a whole), so the key is free for a corrected retry.
+        await deps.store.release(projectId, key);
+        throw error;
+      }
+      await deps.store.complete(projectId, key, response);
+      return { ...response, replayed: false };
+    },
+  };
+}
+
+export type Idempotency = ReturnType<typeof createIdempotency>;

@@ -1,0 +1,16 @@
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+export type ClaimResult =
+  | { claimed: true }
+  | { claimed: false; requestHash: string; state: 'running' | 'done'; response: StoredResponse | null };
+
+export interface IdempotencyStore {
+  /** Takes the key for this request unless a live record holds it; an expired record is replaced. */
+  claim(projectId: string, key: string, requestHash: string, now: number, expiresAt: number): Promise<ClaimResult>;
+  complete(projectId: string, key: string, response: StoredResponse): Promise<void>;
+  /** Frees a key whose request failed, so the client may retry with it. */
+  release(projectId: string, key: string): Promise<void>;
+}

@@ -1,0 +1,104 @@
+/**
+ * Checks a message before it enters the outbox, whatever the family: addresses
+ * parsed (RFC 5322, IDN), no line breaks in header values, sizes within limits.
+ * Returns the message with addresses normalised. Throws SCHEMA_ERROR naming the field.
+ */
+import { invalidField } from '../errors.js';
+import { assertHeaderValue, normaliseAddress, parseMailbox } from './address.js';
+import { sendLimits } from './limits.js';
+import type { Attachment, NewMessage } from './types.js';
+
+// Headers Mailroom writes itself; letting a caller set them would forge or break the message.
+const reservedHeaders = new Set([
+  'from', 'to', 'cc', 'bcc', 'subject', 'reply-to', 'sender', 'date', 'message-id', 'mime-version',
+  'content-type', 'content-transfer-encoding', 'list-unsubscribe', 'list-unsubscribe-post', 'return-path', 'dkim-signature',
+]);
+const headerName = /^[!-9;-~]{1,76}$/;
+const tagKey = /^[A-Za-z0-9_.:-]{1,64}$/;
+const base64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const mimeType = /^[A-Za-z0-9!#$&^_.+-]{1,127}\/[A-Za-z0-9!#$&^_.+-]{1,127}$/;
+
+function checkBody(field: string, value: string | null | undefined): void {
+  if (value !== null && value !== undefined && Buffer.byteLength(value) > sendLimits.maxBodyBytes) {
+    throw invalidField(field, `must be at most ${sendLimits.maxBodyBytes} bytes`);
+  }
+}
+
+export function validateSubject(field: string, subject: string | null | undefined): void {
+  if (subject === null || subject === undefined) return;
+  assertHeaderValue(field, subject);
+  if (subject.length > sendLimits.maxSubjectLength) throw invalidField(field, `must be at most ${sendLimits.maxSubjectLength} characters`);
+}
+
+export function validateBody(field: string, html: string | null | undefined): void {
+  checkBody(field, html);
+}
+
+function checkHeaders(headers: Record<string, string>): void {
+  const entries = Object.entries(headers);
+  if (entries.length > sendLimits.maxHeaders) throw invalidField('headers', `at most ${sendLimits.maxHeaders} headers`);
+  for (const [name, value] of entries) {
+    if (!headerName.test(name)) throw invalidField(`headers.${name}`, 'is not a valid header name');
+    if (reservedHeaders.has(name.toLowerCase())) throw invalidField(`headers.${name}`, 'is set by Mailroom and cannot be overridden');
+    if (typeof value !== 'string') throw invalidField(`headers.${name}`, 'must be a string');
+    assertHeaderValue(`headers.${name}`, value);
+    if (value.length > 998) throw invalidField(`headers.${name}`, 'is too long');
+  }
+}
+
+function checkTags(tags: Record<string, string>): void {
+  const entries = Object.entries(tags);
+  if (entries.length > sendLimits.maxTags) throw invalidField('tags', `at most ${sendLimits.maxTags} tags`);
+  for (const [key, value] of entries) {
+    if (!tagKey.test(key)) throw invalidField(`tags.${key}`, 'tag names are 1-64 letters, digits, _ . : -');
+    if (typeof value !== 'string' || value.length > 256) throw invalidField(`tags.${key}`, 'must be a string of at most 256 characters');
+  }
+}
+
+function checkAttachments(attachments: Attachment[]): Attachment[] {
+  if (attachments.length > sendLimits.maxAttachments) throw invalidField('attachments', `at most ${sendLimits.maxAttachments} attachments`);
+  let total = 0;
+  return attachments.map((a, i) => {
+    const field = `attachments[${i}]`;
+    if (!a.filename || a.filename.length > 255) throw invalidField(`${field}.filename`, 'is required, at most 255 characters');
+    assertHeaderValue(`${field}.filename`, a.filename);
+    if (a.contentType !== undefined && !mimeType.test(a.contentType)) throw invalidField(`${field}.contentType`, 'is not a MIME type');
+    const content = a.content.replace(/\s+/g, '');
+    if (content.length % 4 !== 0 || !base64.test(content)) throw invalidField(`${field}.content`, 'must be base64');
+    const size = (content.length / 4) * 3 - (content.endsWith('==') ? 2 : content.endsWith('=') ? 1 : 0);
+    if (size > sendLimits.maxAttachmentBytes) throw invalidField(`${field}.content`, `must decode to at most ${sendLimits.maxAttachmentBytes} bytes`);
+    total += size;
+    if (total > sendLimits.maxTotalAttachmentBytes) throw invalidField('attachments', `must total at most ${sendLimits.maxTotalAttachmentBytes} bytes`);
+    return { filename: a.filename, content, ...(a.contentType ? { contentType: a.contentType } : {}) };
+  });
+}
+
+/** Validates one message; `recipientField` names where its recipient came from (e.g. `to[2]`). */
+export function validateMessage(message: NewMessage, recipientField = 'to'): NewMessage {
+  validateSubject('subject', message.subject);
+  checkBody('html', message.html);
+  checkBody('text', message.text);
+  const recipient =
+    'email' in message.recipient
+      ? (() => {
+          const mailbox = parseMailbox(recipientField, message.recipient.email);
+          return { recipient: { email: mailbox.address }, recipientName: mailbox.name || null };
+        })()
+      : { recipient: message.recipient };
+  const cc = (message.cc ?? []).map((a, i) => normaliseAddress(`cc[${i}]`, a));
+  const bcc = (message.bcc ?? []).map((a, i) => normaliseAddress(`bcc[${i}]`, a));
+  if (1 + cc.length + bcc.length > sendLimits.maxRecipientsPerMessage) {
+    throw invalidField('cc', `a message has at most ${sendLimits.maxRecipientsPerMessage} recipients`);
+  }
+  if (message.headers) checkHeaders(message.headers);
+  if (message.tags) checkTags(message.tags);
+  return {
+    ...message,
+    ...recipient,
+    from: message.from ? normaliseAddress('from', message.from) : (message.from ?? null),
+    replyTo: message.replyTo ? normaliseAddress('replyTo', message.replyTo) : (message.replyTo ?? null),
+    cc,
+    bcc,
+    attachments: message.attachments ? checkAttachments(message.attachments) : null,
+  };
+}

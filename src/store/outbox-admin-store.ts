@@ -1,0 +1,82 @@
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import type { DeliveryAttempt, MessageHistory, OutboxAdminStore, OutboxFilter } from '../core/outbox/admin-types.js';
+import type { OutboxStatus } from '../core/outbox/lifecycle.js';
+import type { Database } from './schema.js';
+import { toOutboxMessage } from './outbox-store.js';
+import { updateMessageIf } from './queries/update-message-if.js';
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, '\\$&');
+
+function applyFilter(eb: ExpressionBuilder<Database, 'outbox_messages'>, projectId: string, filter: OutboxFilter) {
+  const conditions = [eb('project_id', '=', projectId)];
+  if (filter.statuses) conditions.push(eb('status', 'in', filter.statuses.length ? [...filter.statuses] : ['-none-']));
+  if (filter.to) conditions.push(eb('recipient_email', '=', filter.to));
+  if (filter.from) {
+    // Senders are stored formatted (`"Name" <a@b.c>`) or bare.
+    conditions.push(
+      eb.or([
+        eb(eb.fn('lower', ['from_address']), '=', filter.from),
+        sql<boolean>`lower(from_address) like ${`%<${likeEscape(filter.from)}>`} escape '\\'`,
+      ]),
+    );
+  }
+  return eb.and(conditions);
+}
+
+export function createOutboxAdminStore(db: Kysely<Database>): OutboxAdminStore {
+  return {
+    async listMessages(projectId, filter, page) {
+      let query = db.selectFrom('outbox_messages').selectAll().where((eb) => applyFilter(eb, projectId, filter));
+      const before = page.before;
+      if (before) {
+        query = query.where((eb) =>
+          eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]),
+        );
+      }
+      query = query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit);
+      if (page.offset) query = query.offset(page.offset);
+      return (await query.execute()).map(toOutboxMessage);
+    },
+
+    async countMessages(projectId, filter) {
+      const row = await db
+        .selectFrom('outbox_messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where((eb) => applyFilter(eb, projectId, filter))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async histories(messageIds) {
+      const result = new Map<string, MessageHistory>();
+      if (messageIds.length === 0) return result;
+      for (const id of messageIds) result.set(id, { transitions: [], deliveryAttempts: [] });
+      const [transitions, attempts] = await Promise.all([
+        db.selectFrom('outbox_transitions').selectAll().where('message_id', 'in', [...messageIds]).orderBy('id').execute(),
+        db.selectFrom('delivery_attempts').selectAll().where('message_id', 'in', [...messageIds]).orderBy('attempt').orderBy('id').execute(),
+      ]);
+      for (const t of transitions) {
+        result.get(t.message_id)?.transitions.push({ status: t.status as OutboxStatus, reason: t.reason, at: Number(t.at) });
+      }
+      for (const a of attempts) {
+        const attempt: DeliveryAttempt = {
+          attempt: Number(a.attempt),
+          startedAt: Number(a.started_at),
+          finishedAt: a.finished_at === null ? null : Number(a.finished_at),
+          outcome: a.outcome,
+          smtpCode: a.smtp_code === null ? null : Number(a.smtp_code),
+          enhancedCode: a.enhanced_code,
+          response: a.response,
+        };
+        result.get(a.message_id)?.deliveryAttempts.push(attempt);
+      }
+      return result;
+    },
+
+    async updateIf(projectId, id, expected, patch, change, now) {
+      if (!(await updateMessageIf(db, projectId, id, expected, patch, change, now))) return undefined;
+      const row = await db.selectFrom('outbox_messages').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
+      return row && toOutboxMessage(row);
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { OutboxStatus } from '../../core/outbox/lifecycle.js';
+import type { MessagePatch } from '../../core/outbox/admin-types.js';
+import type { Database, OutboxMessagesTable } from '../schema.js';
+import { recordTransitions } from './record-transitions.js';
+
+function columns(patch: MessagePatch): Updateable<OutboxMessagesTable> {
+  return {
+    ...(patch.subject !== undefined ? { subject: patch.subject } : {}),
+    ...(patch.html !== undefined ? { html: patch.html } : {}),
+    ...(patch.clearTemplate ? { template_id: null, template_variables: null } : {}),
+    ...(patch.runAt !== undefined ? { run_at: patch.runAt } : {}),
+    ...(patch.scheduledAt !== undefined ? { scheduled_at: patch.scheduledAt } : {}),
+    ...(patch.isPaused !== undefined ? { is_paused: patch.isPaused ? 1 : 0 } : {}),
+    ...(patch.skipReason !== undefined ? { skip_reason: patch.skipReason } : {}),
+    ...(patch.clearRendered ? { rendered_subject: null, rendered_html: null, rendered_text: null } : {}),
+  };
+}
+
+/**
+ * Compare-and-set on status: the update applies only while the row is still in
+ * one of `expected`, and the transition is recorded in the same transaction.
+ * Returns whether the row was changed.
+ */
+export async function updateMessageIf(
+  db: Kysely<Database>,
+  projectId: string,
+  id: string,
+  expected: readonly OutboxStatus[],
+  patch: MessagePatch,
+  change: { status: OutboxStatus; reason: string | null } | null,
+  now: number,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('outbox_messages')
+      .set({
+        ...columns(patch),
+        ...(change ? { status: change.status, lease_owner: null, lease_expires_at: null } : {}),
+        updated_at: now,
+      })
+      .where('project_id', '=', projectId)
+      .where('id', '=', id)
+      .where('status', 'in', [...expected])
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    if (change) await recordTransitions(trx, [{ messageId: id, status: change.status, reason: change.reason, at: now }]);
+    return true;
+  });
+}
