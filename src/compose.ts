@@ -13,6 +13,10 @@ import { createEnqueue } from './core/outbox/enqueue.js';
 import { createProjectService } from './core/projects/projects.js';
 import { createPlainRenderer } from './core/templates/plain-renderer.js';
 import { createStore, migrateToLatest, openEngine, type Store } from './store/index.js';
+import { createSuppressionService } from './core/suppressions/suppressions.js';
+import { createInboxService } from './core/delivery/inbox.js';
+import { createOneClickUnsubscribe } from './core/suppressions/one-click-unsubscribe.js';
+import { startWorkers, type WorkerPool } from './delivery/workers.js';
 
 export interface CoreOptions {
   logger: Logger;
@@ -39,6 +43,12 @@ export async function createCore(config: Config, options: CoreOptions) {
   const projects = createProjectService({ store: store.projects, clock });
   const renderer = createPlainRenderer();
   const enqueue = createEnqueue({ store: store.outbox, clock, events, messageIdDomain: new URL(config.publicUrl).hostname || 'mailroom.local' });
+  const suppressions = createSuppressionService({ store: store.suppressions, clock });
+  const inbox = createInboxService({ store: store.captured });
+  // New work committed here also wakes workers in other processes (LISTEN/NOTIFY on PostgreSQL).
+  events.on('outbox:work', () => {
+    store.workSignal.notify().catch((error: unknown) => options.logger.warn({ err: error }, 'work notification failed; workers will poll'));
+  });
   return {
     config,
     clock,
@@ -49,15 +59,37 @@ export async function createCore(config: Config, options: CoreOptions) {
     projects,
     renderer,
     enqueue,
+    suppressions,
+    inbox,
     close: () => engine.close(),
   };
 }
 
 export type Core = Awaited<ReturnType<typeof createCore>>;
 
+/** Delivery workers over a core: what `serve` (MAILROOM_WORKERS) and `mailroom worker` run. */
+export function startDelivery(core: Core, count: number): Promise<WorkerPool> {
+  return startWorkers(
+    {
+      config: core.config,
+      store: core.store.delivery,
+      captured: core.store.captured,
+      workSignal: core.store.workSignal,
+      getProject: (id) => core.projects.getProject(id),
+      renderer: core.renderer,
+      events: core.events,
+      clock: core.clock,
+      logger: core.logger,
+    },
+    count,
+  );
+}
+
 export interface Mailroom {
   core: Core;
   app: FastifyInstance;
+  /** The delivery workers of this process (none when MAILROOM_WORKERS=0). */
+  workers: WorkerPool | undefined;
   /** Stops accepting requests, finishes in-flight requests and sends, closes the database. */
   close(): Promise<void>;
 }
@@ -74,16 +106,23 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       checkReady: () => core.store.ping(),
       rootKey: config.rootKey,
       bodyLimit: config.bodyLimit,
+      suppressions: core.suppressions,
+      inbox: core.inbox,
+      publicUrl: config.publicUrl,
+      unsubscribe: createOneClickUnsubscribe({ projects: core.projects, suppressions: core.suppressions }),
     },
     { logger: options.logger },
   );
+  const workers = config.workers > 0 ? await startDelivery(core, config.workers) : undefined;
   let closing: Promise<void> | undefined;
   return {
     core,
     app,
+    workers,
     close() {
       closing ??= (async () => {
         await app.close();
+        await workers?.stop();
         await core.close();
       })();
       return closing;

@@ -10,6 +10,7 @@ import { sendError } from './shared/family-plugin.js';
 import { systemRoutes } from './system/index.js';
 import { operatorRoutes } from './operator/index.js';
 import { stackApi } from './stack/index.js';
+import { unsubscribeRoutes } from './unsubscribe/index.js';
 
 /** The Fastify instance with every family registered; listening is the caller's business. */
 export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Promise<FastifyInstance> {
@@ -58,5 +59,6 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
   await app.register(systemRoutes, { deps });
   await app.register(operatorRoutes, { deps });
   await app.register(stackApi, { deps });
+  await app.register(unsubscribeRoutes, { deps });
   return app;
 }

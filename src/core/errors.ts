@@ -31,6 +31,7 @@ export const errorCatalog = {
   EMAIL_NOT_EDITABLE: { kind: 'invalid', meaning: 'The email is past the states in which it can be edited.' },
   IDEMPOTENCY_CONFLICT: { kind: 'conflict', meaning: 'The idempotency key was used with another body, or is in flight.' },
   CONFLICT: { kind: 'conflict', meaning: 'The change conflicts with the current state of another resource.' },
+  INVALID_UNSUBSCRIBE_LINK: { kind: 'forbidden', meaning: 'The unsubscribe link is malformed or its signature does not match.' },
   RATE_LIMITED: { kind: 'rate_limited', meaning: 'Too many requests; retry after the given delay.' },
   INTERNAL_ERROR: { kind: 'internal', meaning: 'An unexpected error; it has been logged.' },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;

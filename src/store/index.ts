@@ -2,6 +2,10 @@ import { sql } from 'kysely';
 import type { Engine } from './database.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createProjectStore } from './project-store.js';
+import { createDeliveryStore } from './delivery-store.js';
+import { createSuppressionStore } from './suppression-store.js';
+import { createCaptureStore } from './capture-store.js';
+import { createWorkSignal } from './work-signal.js';
 
 export { openEngine, type Engine, type Capabilities } from './database.js';
 export { migrateToLatest } from './migrate.js';
@@ -12,6 +16,10 @@ export function createStore(engine: Engine) {
     engine,
     projects: createProjectStore(engine.db),
     outbox: createOutboxStore(engine.db),
+    delivery: createDeliveryStore(engine),
+    suppressions: createSuppressionStore(engine.db),
+    captured: createCaptureStore(engine.db),
+    workSignal: createWorkSignal(engine),
     /** Readiness: a round trip to the database. */
     async ping(): Promise<void> {
       await sql`select 1`.execute(engine.db);

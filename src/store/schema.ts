@@ -142,6 +142,25 @@ export interface SuppressionsTable {
   created_at: number;
 }
 
+export interface CapturedMessagesTable {
+  id: string;
+  project_id: string;
+  outbox_message_id: string | null;
+  message_id_header: string | null;
+  envelope_from: string | null;
+  /** JSON array of addresses */
+  envelope_to: string;
+  subject: string | null;
+  raw: string;
+  created_at: number;
+}
+
+export interface RateLimitBucketsTable {
+  key: string;
+  milli_tokens: number;
+  updated_at: number;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -152,4 +171,6 @@ export interface Database {
   drafts: DraftsTable;
   idempotency_keys: IdempotencyKeysTable;
   suppressions: SuppressionsTable;
+  captured_messages: CapturedMessagesTable;
+  rate_limit_buckets: RateLimitBucketsTable;
 }

@@ -3,6 +3,7 @@ import type { Engine } from '../database.js';
 import { migrationDialect, type MigrationDialect } from './dialect.js';
 import * as init from './0001-init.js';
 import * as outbox from './0002-outbox.js';
+import * as delivery from './0004-delivery.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Step = (db: Kysely<any>, dialect: MigrationDialect) => Promise<void>;
@@ -14,6 +15,7 @@ type Step = (db: Kysely<any>, dialect: MigrationDialect) => Promise<void>;
 const steps: Record<string, { up: Step; down?: Step }> = {
   '0001-init': init,
   '0002-outbox': outbox,
+  '0004-delivery': delivery,
 };
 
 export function migrationsFor(kind: Engine['kind']): Record<string, Migration> {
