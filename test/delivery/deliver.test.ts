@@ -48,7 +48,7 @@ describe.each(engineKinds)('delivery over SMTP on %s', (engine) => {
     expect(mail.html).toContain('<b>42</b>');
     expect(mail.attachments[0]?.filename).toBe('receipt.txt');
     expect(mail.attachments[0]?.content.toString()).toBe('total: 10 EUR');
-    expect(String(mail.headers.get('list-unsubscribe-post'))).toBe('List-Unsubscribe=One-Click');
+    expect(received.raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
     expect(received.raw).toMatch(/^List-Unsubscribe: <http:\/\/127\.0\.0\.1:3000\/api\/v1\/emails\/unsubscribe\?/m);
 
     expect(sent).toMatchObject({ attempts: 1, smtpQueueId: 'Q1', renderedSubject: 'Your receipt' });
