@@ -69,6 +69,7 @@ export function createWorker(deps: WorkerDeps) {
       if (rate && rows.length < want) await deps.rateLimiter.giveBack(projectId, rate, want - rows.length, now);
       // A project that gave fewer rows than asked has drained: look again next time.
       if (rows.length < want) due.until = 0;
+      emit(rows.map((r) => ({ id: r.id, projectId, status: 'rendering', reason: null })), now);
       claimed.push(...rows);
     }
     return claimed;
