@@ -175,17 +175,15 @@ describe.each(engineKinds)('delivery over SMTP on %s', (engine) => {
     m = await startDeliveringMailroom(engine, { SMTP_URL: sink.url });
     const now = Date.now();
     const user = (id: string, email: string | null) => ({ id, project_id: m!.project.project_id, primary_email: email, primary_email_verified: 1, display_name: null, locale: null, created_at: now, updated_at: now });
-    await m.core.engine.db.insertInto('users').values([user('u-with', 'old@example.com'), user('u-without', null)]).execute();
+    await m.core.engine.db.insertInto('users').values([user('u-with', 'current@example.com'), user('u-without', null)]).execute();
     const [withEmail, withoutEmail, templated] = await send(
       m,
       { recipient: { userId: 'u-with' } },
       { recipient: { userId: 'u-without' } },
       { templateId: 'welcome', subject: null, html: null },
     );
-    // The address changes after acceptance: the current one is used.
-    await m.core.engine.db.updateTable('users').set({ primary_email: 'new@example.com' }).where('id', '=', 'u-with').execute();
     await settled(m, withEmail!, ['sent']);
-    expect(sink.received[0]!.to).toEqual(['new@example.com']);
+    expect(sink.received[0]!.to).toEqual(['current@example.com']);
     expect(await settled(m, withoutEmail!, ['skipped'])).toMatchObject({ skipReason: 'user_has_no_primary_email' });
     expect(await settled(m, templated!, ['render-error'])).toMatchObject({ lastError: 'template welcome was not found' });
   });
