@@ -92,7 +92,7 @@ export function loadConfig(env: Env = process.env): Config {
     delivery: Object.freeze({
       leaseMs: integer(env, 'MAILROOM_LEASE_MS', 120_000, 100, 86_400_000),
       pollMs: integer(env, 'MAILROOM_POLL_MS', 1000, 10, 600_000),
-      batchSize: integer(env, 'MAILROOM_BATCH_SIZE', 50, 1, 1000),
+      batchSize: integer(env, 'MAILROOM_BATCH_SIZE', 100, 1, 1000),
       maxAttempts: integer(env, 'MAILROOM_MAX_ATTEMPTS', 8, 1, 100),
       retryBaseMs: integer(env, 'MAILROOM_RETRY_BASE_MS', 60_000, 1, 86_400_000),
       retryMaxMs: integer(env, 'MAILROOM_RETRY_MAX_MS', 12 * 3_600_000, 1, 7 * 86_400_000),

@@ -55,6 +55,7 @@ export function createWorker(deps: WorkerDeps) {
   async function claim(now: number): Promise<OutboxMessage[]> {
     if (woken || due.until <= now || due.projectIds.length === 0) {
       woken = false;
+      emit(await store.promoteDue(now), now);
       due = { projectIds: (await store.dueProjects(now, config.batchSize)).map((p) => p.projectId), until: now + dueProjectsTtlMs };
     }
     const claimable = due.projectIds.filter((id) => deps.rateLimiter.blockedUntil(id, now) === undefined);

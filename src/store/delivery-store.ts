@@ -6,6 +6,7 @@ import { finishRendering } from './queries/finish-rendering.js';
 import { listAttempts } from './queries/list-attempts.js';
 import { lookupUsers } from './queries/lookup-users.js';
 import { nextWakeAt } from './queries/next-wake-at.js';
+import { promoteDue } from './queries/promote-due.js';
 import { recordOutcomes } from './queries/record-outcomes.js';
 import { recoverExpiredLeases } from './queries/recover-expired-leases.js';
 import { releaseLeases } from './queries/release-leases.js';
@@ -18,6 +19,7 @@ export function createDeliveryStore(engine: Engine): DeliveryStore {
   return {
     dueProjects: (now, limit) => dueProjects(db, now, limit),
     claimDue: (request) => claimDue(engine, request),
+    promoteDue: (now) => promoteDue(db, now),
     nextWakeAt: () => nextWakeAt(db),
     lookupUsers: (projectId, ids) => lookupUsers(db, projectId, ids),
     suppressedAmong: (projectId, emails) => suppressedAmong(db, projectId, emails),

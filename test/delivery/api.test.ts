@@ -75,7 +75,7 @@ describe.each(engineKinds)('suppressions, capture inbox and one-click unsubscrib
     await settled(m, id!, ['sent']);
     const inbox = (await m.request({ method: 'GET', url: '/api/v1/dev/inbox', headers: m.serverHeaders })).json().items[0];
     const raw = (await m.request({ method: 'GET', url: `/api/v1/dev/inbox/${inbox.id}`, headers: m.serverHeaders })).json().raw as string;
-    const list = (await simpleParser(raw)).headers.get('list') as { unsubscribe: { url: string } };
+    const list = (await simpleParser(raw)).headers.get('list') as unknown as { unsubscribe: { url: string } };
     const link = new URL(list.unsubscribe.url);
     const path = `${link.pathname}${link.search}`;
 

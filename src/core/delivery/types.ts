@@ -80,6 +80,8 @@ export interface RecoveredLeases {
 export interface DeliveryStore {
   /** Projects with due work, highest priority first. */
   dueProjects(now: number, limit: number): Promise<DueProject[]>;
+  /** scheduled -> queued for rows whose run_at has passed. */
+  promoteDue(now: number): Promise<AppliedChange[]>;
   /** Moves up to `limit` due rows of one project to `rendering` under the caller's lease (one statement). */
   claimDue(request: ClaimRequest): Promise<OutboxMessage[]>;
   /** The earliest time anything needs a worker: a due row or an expiring lease. */

@@ -2,6 +2,7 @@ import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { classifyError, enhancedCode, basicCode, queueIdOf, type SendResult } from '../smtp-reply.js';
 import type { Transport } from './transport.js';
+import { noDelaySocket } from './no-delay-socket.js';
 
 export interface SmtpOptions {
   /** smtp://user:pass@host:port or smtps://…; TLS options as query, e.g. ?tls.rejectUnauthorized=false */
@@ -10,17 +11,30 @@ export interface SmtpOptions {
   timeoutMs: number;
 }
 
+/**
+ * nodemailer reads every option from the URL when it is given one (options beside
+ * `url` are ignored), so pool settings travel as query parameters; ones the
+ * operator put in SMTP_URL win.
+ */
+export function poolUrl(options: SmtpOptions): string {
+  const url = new URL(options.url);
+  const defaults: Record<string, string> = {
+    pool: 'true',
+    maxConnections: String(options.maxConnections),
+    maxMessages: String(Number.MAX_SAFE_INTEGER),
+    connectionTimeout: String(options.timeoutMs),
+    greetingTimeout: String(options.timeoutMs),
+    socketTimeout: String(options.timeoutMs),
+  };
+  for (const [key, value] of Object.entries(defaults)) if (!url.searchParams.has(key)) url.searchParams.set(key, value);
+  return url.toString();
+}
+
 /** Pooled SMTP through nodemailer: connections are reused across messages and batches. */
 export function createSmtpTransport(options: SmtpOptions): Transport {
-  const transporter = nodemailer.createTransport({
-    pool: true,
-    url: options.url,
-    maxConnections: options.maxConnections,
-    maxMessages: Infinity,
-    connectionTimeout: options.timeoutMs,
-    greetingTimeout: options.timeoutMs,
-    socketTimeout: options.timeoutMs,
-  } as nodemailer.TransportOptions);
+  const transporter = nodemailer.createTransport(poolUrl(options));
+  // nodemailer honours a Mailer's getSocket hook; its typings do not declare it.
+  (transporter as unknown as { getSocket: typeof noDelaySocket }).getSocket = noDelaySocket;
   return {
     async send(mail: Mail.Options, context): Promise<SendResult> {
       try {

@@ -27,19 +27,17 @@ export async function up(db: Kysely<any>, _dialect: MigrationDialect): Promise<v
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
 
-  // The claim scans one project's due rows in priority order.
+  // The claim walks one project's queued rows in claim order (priority first), stopping after the batch.
   await db.schema
     .createIndex('outbox_claim')
     .on('outbox_messages')
-    .columns(['project_id', 'status', 'priority', 'run_at'])
+    .columns(['project_id', 'status', 'priority desc', 'run_at'])
     .execute();
-  // Lease recovery looks for expired leases.
-  await db.schema.createIndex('outbox_lease').on('outbox_messages').columns(['status', 'lease_expires_at']).execute();
+  // Lease recovery needs no index of its own: in-flight rows are few, and outbox_due (status, ...) finds them.
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropIndex('outbox_lease').execute();
   await db.schema.dropIndex('outbox_claim').execute();
   await db.schema.dropTable('rate_limit_buckets').execute();
   await db.schema.dropTable('captured_messages').execute();
