@@ -61,6 +61,8 @@ export async function createCore(config: Config, options: CoreOptions) {
     enqueue,
     suppressions,
     inbox,
+    /** Every SMTP attempt of a message (for the outbox item); check the message's project first. */
+    listDeliveryAttempts: (messageId: string) => store.delivery.listAttempts(messageId),
     close: () => engine.close(),
   };
 }
