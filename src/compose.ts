@@ -77,6 +77,7 @@ export function startDelivery(core: Core, count: number): Promise<WorkerPool> {
       store: core.store.delivery,
       captured: core.store.captured,
       workSignal: core.store.workSignal,
+      connectionSlots: core.store.connectionSlots,
       getProject: (id) => core.projects.getProject(id),
       renderer: core.renderer,
       events: core.events,

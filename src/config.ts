@@ -33,8 +33,10 @@ export interface DeliveryConfig {
   /** First retry delay; later ones grow exponentially (with jitter). */
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
-  /** Connections per SMTP transport (pool size). */
+  /** Connections per SMTP transport (pool size) in one process. */
   readonly smtpMaxConnections: number;
+  /** Connections to one relay across ALL processes (database-leased slots); undefined: no shared cap. */
+  readonly smtpConnectionCap: number | undefined;
   /** Connection, greeting and socket timeouts for SMTP. */
   readonly smtpTimeoutMs: number;
 }
@@ -97,6 +99,7 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseMs: integer(env, 'MAILROOM_RETRY_BASE_MS', 60_000, 1, 86_400_000),
       retryMaxMs: integer(env, 'MAILROOM_RETRY_MAX_MS', 12 * 3_600_000, 1, 7 * 86_400_000),
       smtpMaxConnections: integer(env, 'MAILROOM_SMTP_MAX_CONNECTIONS', 5, 1, 100),
+      smtpConnectionCap: optionalInteger(env, 'MAILROOM_SMTP_CONNECTION_CAP', 1, 1000),
       smtpTimeoutMs: integer(env, 'MAILROOM_SMTP_TIMEOUT_MS', 30_000, 100, 600_000),
     }),
   });

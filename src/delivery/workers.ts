@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
-import type { CaptureStore, DeliveryStore, WorkSignal } from '../core/delivery/types.js';
+import type { CaptureStore, ConnectionSlots, DeliveryStore, WorkSignal } from '../core/delivery/types.js';
 import type { EventBus } from '../core/events.js';
 import type { Project } from '../core/projects/types.js';
 import type { EmailRenderer } from '../core/templates/renderer.js';
@@ -18,6 +18,7 @@ export interface DeliveryDeps {
   store: DeliveryStore;
   captured: CaptureStore;
   workSignal: WorkSignal;
+  connectionSlots: ConnectionSlots;
   getProject: (id: string) => Promise<Project>;
   renderer: EmailRenderer;
   events: EventBus;
@@ -35,12 +36,17 @@ export interface WorkerPool {
 /** Starts `count` workers in this process, woken by new work here or (PostgreSQL) in any process. */
 export async function startWorkers(deps: DeliveryDeps, count: number): Promise<WorkerPool> {
   const { config } = deps;
+  const processId = `${hostname()}:${globalThis.process.pid}:${randomUUID().slice(0, 8)}`;
   const transports = createTransportRegistry({
     smtpUrl: config.smtpUrl,
     maxConnections: config.delivery.smtpMaxConnections,
+    connectionCap: config.delivery.smtpConnectionCap,
     timeoutMs: config.delivery.smtpTimeoutMs,
     capture: deps.captured,
     clock: deps.clock,
+    slots: deps.connectionSlots,
+    owner: processId,
+    leaseMs: config.delivery.leaseMs,
   });
   const shared = {
     store: deps.store,
@@ -56,8 +62,7 @@ export async function startWorkers(deps: DeliveryDeps, count: number): Promise<W
     rateLimiter: createRateLimiter(deps.store),
     transports,
   };
-  const process = `${hostname()}:${globalThis.process.pid}:${randomUUID().slice(0, 8)}`;
-  const workers = Array.from({ length: count }, (_, i) => createWorker({ ...shared, owner: `${process}:${i}` }));
+  const workers = Array.from({ length: count }, (_, i) => createWorker({ ...shared, owner: `${processId}:${i}` }));
   const wake = () => workers.forEach((w) => w.wake());
   const offLocal = deps.events.on('outbox:work', wake);
   const offRemote = await deps.workSignal.listen(wake);

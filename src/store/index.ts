@@ -6,6 +6,7 @@ import { createDeliveryStore } from './delivery-store.js';
 import { createSuppressionStore } from './suppression-store.js';
 import { createCaptureStore } from './capture-store.js';
 import { createWorkSignal } from './work-signal.js';
+import { createConnectionSlots } from './queries/transport-slots.js';
 
 export { openEngine, type Engine, type Capabilities } from './database.js';
 export { migrateToLatest } from './migrate.js';
@@ -20,6 +21,7 @@ export function createStore(engine: Engine) {
     suppressions: createSuppressionStore(engine.db),
     captured: createCaptureStore(engine.db),
     workSignal: createWorkSignal(engine),
+    connectionSlots: createConnectionSlots(engine.db),
     /** Readiness: a round trip to the database. */
     async ping(): Promise<void> {
       await sql`select 1`.execute(engine.db);

@@ -161,6 +161,13 @@ export interface RateLimitBucketsTable {
   updated_at: number;
 }
 
+export interface TransportSlotsTable {
+  transport_key: string;
+  slot: number;
+  owner: string;
+  expires_at: number;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -173,4 +180,5 @@ export interface Database {
   suppressions: SuppressionsTable;
   captured_messages: CapturedMessagesTable;
   rate_limit_buckets: RateLimitBucketsTable;
+  transport_slots: TransportSlotsTable;
 }

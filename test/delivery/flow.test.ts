@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openEngine } from '../../src/store/index.js';
+import { loadConfig } from '../../src/config.js';
+import { createMailroom, type Mailroom } from '../../src/compose.js';
+import { createLogger } from '../../src/logger.js';
 import { engineKinds } from '../support/engines.js';
 import type { TestMailroom } from '../support/mailroom.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
@@ -36,6 +39,23 @@ describe.each(engineKinds)('rate limits, fairness and shutdown on %s', (engine) 
     expect(codeAt).toBeLessThan(Math.max(...arrivals));
     expect(codeAt).toBeLessThan(1500);
     await settled(m, code!, ['sent'], 5000, other.project_id);
+  });
+
+  // Two services in one process need PostgreSQL: two SQLite connections in one event loop block each other.
+  it.runIf(engine === 'postgres')('caps connections to a relay across processes sharing the database', async () => {
+    sink = await startSmtpSink({ delayMs: 10 });
+    const env = { SMTP_URL: sink.url, MAILROOM_SMTP_CONNECTION_CAP: '2', MAILROOM_WORKERS: '2', MAILROOM_BATCH_SIZE: '20' };
+    m = await startDeliveringMailroom(engine, env);
+    // A second service on the same database stands in for a second process.
+    const second: Mailroom = await createMailroom(loadConfig({ ...env, DATABASE_URL: m.config.databaseUrl, MAILROOM_POLL_MS: '50', LOG_LEVEL: 'silent' }), { logger: createLogger('silent') });
+    try {
+      const ids = await m.core.enqueue(m.project.project_id, Array.from({ length: 120 }, (_, i) => message({ recipient: { email: `c${i}@example.com` } })));
+      await sink.waitFor(ids.length, 20_000);
+      expect(new Set(sink.received.map((r) => r.messageId)).size).toBe(ids.length);
+      expect(sink.maxConcurrent()).toBeLessThanOrEqual(2);
+    } finally {
+      await second.close();
+    }
   });
 
   it('claims higher priority first within a project', async () => {

@@ -62,7 +62,7 @@ describe('worker processes', () => {
   it('survives kill -9 mid-batch: after a restart every message is delivered, duplicates only among handed-off ones, and counted', async () => {
     sink = await startSmtpSink({ delayMs: 3 });
     m = await startTestMailroom('sqlite');
-    const env = { DATABASE_URL: m.config.databaseUrl, SMTP_URL: sink.url, MAILROOM_WORKERS: '2', MAILROOM_LEASE_MS: '1000', MAILROOM_BATCH_SIZE: '25' };
+    const env = { DATABASE_URL: m.config.databaseUrl, SMTP_URL: sink.url, MAILROOM_WORKERS: '2', MAILROOM_LEASE_MS: '1000', MAILROOM_BATCH_SIZE: '25', MAILROOM_RETRY_BASE_MS: '100', MAILROOM_SMTP_CONNECTION_CAP: '3' };
     const total = 400;
     const ids = await m.core.enqueue(m.project.project_id, Array.from({ length: total }, (_, i) => message({ recipient: { email: `r${i}@example.com` } })));
     const first = await spawnWorker(env);

@@ -28,6 +28,8 @@ export interface SmtpSink {
   port: number;
   url: string;
   received: Received[];
+  /** The most connections that were open at the same time. */
+  maxConcurrent(): number;
   waitFor(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -40,6 +42,8 @@ function smtpError(reply: SinkReply): Error {
 export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink> {
   const received: Received[] = [];
   let waiters: (() => void)[] = [];
+  let open = 0;
+  let peak = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -47,6 +51,13 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
     logger: false,
     size: 50 * 1024 * 1024,
     maxClients: 200,
+    onConnect(_session, callback) {
+      peak = Math.max(peak, ++open);
+      callback();
+    },
+    onClose() {
+      open--;
+    },
     onRcptTo(address: SMTPServerAddress, session, callback) {
       const reply = options.onRcpt?.(address.address, session);
       callback(reply ? smtpError(reply) : undefined);
@@ -88,6 +99,7 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
     port,
     url: `smtp://127.0.0.1:${port}`,
     received,
+    maxConcurrent: () => peak,
     async waitFor(count, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (received.length < count) {

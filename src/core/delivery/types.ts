@@ -131,3 +131,11 @@ export interface WorkSignal {
   /** Calls `onWork` on each notification until the returned stop function is called. */
   listen(onWork: () => void): Promise<() => Promise<void>>;
 }
+
+/** Leased connection slots per SMTP relay, shared by every process (a cross-process connection cap). */
+export interface ConnectionSlots {
+  /** Takes a free (or expired) slot below `cap`; undefined when all are held. */
+  acquire(key: string, cap: number, owner: string, now: number, leaseMs: number): Promise<number | undefined>;
+  renew(key: string, slot: number, owner: string, expiresAt: number): Promise<void>;
+  release(key: string, slot: number, owner: string): Promise<void>;
+}

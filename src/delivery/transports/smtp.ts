@@ -5,6 +5,8 @@ import type { Transport } from './transport.js';
 import { noDelaySocket } from './no-delay-socket.js';
 
 export interface SmtpOptions {
+  /** Close the pool after this long without sends (frees connection slots); undefined keeps it open. */
+  idleCloseMs?: number;
   /** smtp://user:pass@host:port or smtps://…; TLS options as query, e.g. ?tls.rejectUnauthorized=false */
   url: string;
   maxConnections: number;
@@ -31,17 +33,30 @@ export function poolUrl(options: SmtpOptions): string {
 }
 
 /** Pooled SMTP through nodemailer: connections are reused across messages and batches. */
-export function createSmtpTransport(options: SmtpOptions): Transport {
-  const transporter = nodemailer.createTransport(poolUrl(options));
-  // nodemailer honours a Mailer's getSocket hook; its typings do not declare it.
-  (transporter as unknown as { getSocket: typeof noDelaySocket }).getSocket = noDelaySocket;
+export function createSmtpTransport(options: SmtpOptions, getSocket: typeof noDelaySocket = noDelaySocket): Transport {
+  let transporter: nodemailer.Transporter | undefined;
+  let inFlight = 0;
+  let idleTimer: NodeJS.Timeout | undefined;
+  const open = (): nodemailer.Transporter => {
+    if (transporter) return transporter;
+    transporter = nodemailer.createTransport(poolUrl(options));
+    // nodemailer honours a Mailer's getSocket hook; its typings do not declare it.
+    (transporter as unknown as { getSocket: typeof noDelaySocket }).getSocket = getSocket;
+    return transporter;
+  };
+  const closeIdle = () => {
+    transporter?.close();
+    transporter = undefined;
+  };
   return {
     async send(mail: Mail.Options, context): Promise<SendResult> {
+      clearTimeout(idleTimer);
+      inFlight++;
       try {
-        const info = await transporter.sendMail(mail);
+        const info = await open().sendMail(mail);
         const response: string = info.response ?? '';
         const recipient = context.recipient;
-        const rejected = (info.rejected ?? []).map((a) => (typeof a === 'string' ? a : a.address).toLowerCase());
+        const rejected = ((info.rejected ?? []) as (string | { address: string })[]).map((a) => (typeof a === 'string' ? a : a.address).toLowerCase());
         // With cc/bcc the server may accept the transaction yet refuse the main recipient.
         if (recipient && rejected.includes(recipient.toLowerCase())) {
           const errors = (info as { rejectedErrors?: { recipient?: string }[] }).rejectedErrors ?? [];
@@ -51,8 +66,22 @@ export function createSmtpTransport(options: SmtpOptions): Transport {
         return { kind: 'sent', response, queueId: queueIdOf(response), code: basicCode(response), enhancedCode: enhancedCode(response) };
       } catch (error) {
         return classifyError(error);
+      } finally {
+        if (--inFlight === 0 && options.idleCloseMs !== undefined) {
+          idleTimer = setTimeout(closeIdle, options.idleCloseMs);
+          idleTimer.unref();
+        }
       }
     },
-    close: () => transporter.close(),
+    close: () => {
+      clearTimeout(idleTimer);
+      closeIdle();
+    },
   };
+}
+
+/** The relay a URL names, without credentials: the key its connection slots are counted under. */
+export function relayKey(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol.replace(':', '')}:${u.hostname}:${u.port || (u.protocol === 'smtps:' ? '465' : '587')}`;
 }

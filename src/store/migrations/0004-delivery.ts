@@ -27,6 +27,16 @@ export async function up(db: Kysely<any>, _dialect: MigrationDialect): Promise<v
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
 
+  // Connection slots per SMTP relay, leased by processes, so a connection cap holds across all of them.
+  await db.schema
+    .createTable('transport_slots')
+    .addColumn('transport_key', 'text', (c) => c.notNull())
+    .addColumn('slot', 'integer', (c) => c.notNull())
+    .addColumn('owner', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('transport_slots_pk', ['transport_key', 'slot'])
+    .execute();
+
   // The claim walks one project's queued rows in claim order (priority first), stopping after the batch.
   await db.schema
     .createIndex('outbox_claim')
@@ -39,6 +49,7 @@ export async function up(db: Kysely<any>, _dialect: MigrationDialect): Promise<v
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('outbox_claim').execute();
+  await db.schema.dropTable('transport_slots').execute();
   await db.schema.dropTable('rate_limit_buckets').execute();
   await db.schema.dropTable('captured_messages').execute();
 }
