@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,8 @@ const cli = resolve(import.meta.dirname, '../../dist/cli/main.js');
 interface WorkerProcess {
   child: ChildProcess;
   exited: Promise<number | null>;
+  /** Everything the process wrote, for failure messages. */
+  output(): string;
 }
 
 /** `mailroom worker` in a child process; resolves once its workers run. */
@@ -23,15 +26,15 @@ async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> 
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  let out = '';
   await new Promise<void>((ready, fail) => {
-    let out = '';
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
       if (out.includes('delivery workers started')) ready();
     });
     void exited.then((code) => fail(new Error(`worker exited with ${code}: ${stderr}`)));
   });
-  return { child, exited };
+  return { child, exited, output: () => `${out}${stderr}`.slice(-3000) };
 }
 
 function counts(sink: SmtpSink): Map<string, number> {
@@ -78,8 +81,13 @@ describe('worker processes', () => {
       .execute();
     expect(stranded.length).toBeGreaterThan(0);
 
-    children.push(await spawnWorker(env));
-    await eventually(async () => (counts(sink!).size === total ? true : undefined), 30_000);
+    const second = await spawnWorker(env);
+    children.push(second);
+    await eventually(async () => (counts(sink!).size === total ? true : undefined), 30_000).catch(async (error: unknown) => {
+      const open = await m!.core.engine.db.selectFrom('outbox_messages').select(['status', 'last_error', 'attempts', 'run_at']).where('status', '!=', 'sent').limit(5).execute();
+      const slots = await m!.core.engine.db.selectFrom('transport_slots').selectAll().execute();
+      throw new Error(`${String(error)}; received ${counts(sink!).size}/${total}; unsent e.g. ${JSON.stringify(open)}; slots ${JSON.stringify(slots)} now ${Date.now()}; worker: ${second.output()}`);
+    });
     const rows = await m.core.engine.db.selectFrom('outbox_messages').select(['id', 'status', 'message_id_header']).execute();
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
     expect(new Set(rows.map((r) => r.message_id_header))).toEqual(new Set(counts(sink).keys()));
@@ -92,6 +100,21 @@ describe('worker processes', () => {
     expect(sink.received.length - total).toBeLessThanOrEqual(interrupted.length);
     expect(ids).toHaveLength(total);
   }, 60_000);
+
+  it('mailroom worker delivers into the capture inbox and mailroom inbox reads it', async () => {
+    m = await startTestMailroom('sqlite');
+    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: m.config.databaseUrl, LOG_LEVEL: 'silent' };
+    const [id] = await m.core.enqueue(m.project.project_id, [message({ recipient: { email: 'cli@example.com' }, subject: 'From the CLI' })]);
+    children.push(await spawnWorker({ DATABASE_URL: m.config.databaseUrl }));
+    await eventually(async () => ((await m!.core.store.outbox.getMessage(m!.project.project_id, id!))?.status === 'sent' ? true : undefined));
+    const run = promisify(execFile);
+    const listed = JSON.parse((await run(process.execPath, [cli, 'inbox', '--project', m.project.project_id, '--json'], { env })).stdout) as { id: string; to: string[]; subject: string }[];
+    expect(listed).toEqual([expect.objectContaining({ to: ['cli@example.com'], subject: 'From the CLI' })]);
+    const shown = (await run(process.execPath, [cli, 'inbox', '--project', m.project.project_id, '--show', listed[0]!.id], { env })).stdout;
+    expect(shown).toMatch(/^Subject: From the CLI$/m);
+    const missing = await run(process.execPath, [cli, 'inbox', '--project', m.project.project_id, '--show', 'nope'], { env }).catch((e: { code: number; stderr: string }) => e);
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('was not found') });
+  });
 
   it('two worker processes on PostgreSQL deliver 5,000 messages exactly once', async () => {
     sink = await startSmtpSink();

@@ -37,12 +37,29 @@ export function createSmtpTransport(options: SmtpOptions, getSocket: typeof noDe
   let transporter: nodemailer.Transporter | undefined;
   let inFlight = 0;
   let idleTimer: NodeJS.Timeout | undefined;
+  /**
+   * nodemailer's pool keeps a resource whose socket could not be opened as a dead
+   * entry, and messages queued behind it would wait forever. So a pool that failed
+   * to open a socket is retired: new sends get a fresh pool, and closing the old one
+   * fails its queued messages at once (they are retried) while messages already on
+   * a live connection finish normally.
+   */
+  const retire = (pool: nodemailer.Transporter) => {
+    if (transporter === pool) transporter = undefined;
+    setImmediate(() => pool.close());
+  };
   const open = (): nodemailer.Transporter => {
     if (transporter) return transporter;
-    transporter = nodemailer.createTransport(poolUrl(options));
+    const pool = nodemailer.createTransport(poolUrl(options));
+    const guarded: typeof noDelaySocket = (request, callback) =>
+      getSocket(request, (error, socketOptions) => {
+        if (error) retire(pool);
+        callback(error, socketOptions);
+      });
     // nodemailer honours a Mailer's getSocket hook; its typings do not declare it.
-    (transporter as unknown as { getSocket: typeof noDelaySocket }).getSocket = getSocket;
-    return transporter;
+    (pool as unknown as { getSocket: typeof noDelaySocket }).getSocket = guarded;
+    transporter = pool;
+    return pool;
   };
   const closeIdle = () => {
     transporter?.close();
