@@ -112,6 +112,18 @@ export function createWorker(deps: WorkerDeps) {
     emit(await store.recordOutcomes(deps.owner, doneAt, sent), doneAt);
   }
 
+  /** A slow relay must not let the lease run out under a batch that is still being sent. */
+  async function withLeaseRenewal(work: () => Promise<void>): Promise<void> {
+    const timer = setInterval(() => {
+      store.extendLeases(deps.owner, clock.now() + config.leaseMs).catch((error: unknown) => deps.logger.warn({ err: error }, 'lease renewal failed'));
+    }, Math.max(50, Math.floor(config.leaseMs / 3)));
+    try {
+      await work();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
   async function idle(now: number): Promise<void> {
     const next = [await store.nextWakeAt(), deps.rateLimiter.nextUnblockAt()].filter((t): t is number => t !== null && t !== undefined);
     const delay = Math.max(5, Math.min(config.pollMs, ...next.map((t) => t - now)));
@@ -133,7 +145,7 @@ export function createWorker(deps: WorkerDeps) {
         const now = clock.now();
         await recover(now);
         const batch = await claim(now);
-        if (batch.length > 0) await deliver(batch);
+        if (batch.length > 0) await withLeaseRenewal(() => deliver(batch));
         else await idle(now);
       } catch (error) {
         deps.logger.error({ err: error, owner: deps.owner }, 'delivery batch failed; its messages are released');

@@ -7,6 +7,7 @@ import { listAttempts } from './queries/list-attempts.js';
 import { lookupUsers } from './queries/lookup-users.js';
 import { nextWakeAt } from './queries/next-wake-at.js';
 import { promoteDue } from './queries/promote-due.js';
+import { extendLeases } from './queries/extend-leases.js';
 import { recordOutcomes } from './queries/record-outcomes.js';
 import { recoverExpiredLeases } from './queries/recover-expired-leases.js';
 import { releaseLeases } from './queries/release-leases.js';
@@ -26,6 +27,7 @@ export function createDeliveryStore(engine: Engine): DeliveryStore {
     finishRendering: (owner, now, results) => finishRendering(db, owner, now, results),
     recordOutcomes: (owner, now, outcomes) => recordOutcomes(db, owner, now, outcomes),
     releaseLeases: (owner, now) => releaseLeases(db, owner, now),
+    extendLeases: (owner, until) => extendLeases(db, owner, until),
     recoverExpiredLeases: (now) => recoverExpiredLeases(db, now),
     takeTokens: (key, perSecond, want, now) => takeTokens(engine, key, perSecond, want, now),
     returnTokens: (key, perSecond, count, now) => returnTokens(engine, key, perSecond, count, now),

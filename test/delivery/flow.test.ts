@@ -58,6 +58,16 @@ describe.each(engineKinds)('rate limits, fairness and shutdown on %s', (engine) 
     }
   });
 
+  it('renews leases while a slow relay is still accepting, so nothing is resent as interrupted', async () => {
+    sink = await startSmtpSink({ delayMs: 1200 });
+    m = await startDeliveringMailroom(engine, { SMTP_URL: sink.url, MAILROOM_WORKERS: '2', MAILROOM_LEASE_MS: '300' });
+    const [id] = await m.core.enqueue(m.project.project_id, [message({ recipient: { email: 'slow-relay@example.com' } })]);
+    await settled(m, id!, ['sent']);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(sink.received).toHaveLength(1);
+    expect((await m.core.store.delivery.listAttempts(id!)).map((a) => a.outcome)).toEqual(['sent']);
+  });
+
   it('claims higher priority first within a project', async () => {
     sink = await startSmtpSink();
     m = await startDeliveringMailroom(engine, { SMTP_URL: sink.url, MAILROOM_WORKERS: '0', MAILROOM_BATCH_SIZE: '5' });

@@ -99,6 +99,8 @@ export interface DeliveryStore {
   recordOutcomes(owner: string, now: number, outcomes: readonly Outcome[]): Promise<AppliedChange[]>;
   /** Gives back rows this owner claimed but has not handed to SMTP (graceful shutdown). */
   releaseLeases(owner: string, now: number): Promise<AppliedChange[]>;
+  /** Pushes the lease of every row this owner holds to `until` (a batch still in progress). */
+  extendLeases(owner: string, until: number): Promise<number>;
   recoverExpiredLeases(now: number): Promise<RecoveredLeases>;
   /** Token bucket shared by every process: takes up to `want` tokens. */
   takeTokens(key: string, perSecond: number, want: number, now: number): Promise<{ granted: number; waitMs: number }>;
