@@ -26,6 +26,10 @@ import { createSendService } from './core/outbox/send.js';
 import { createOutboxQueries } from './core/outbox/query.js';
 import { createOutboxEditor } from './core/outbox/edit.js';
 import { createIdempotency } from './core/idempotency/idempotency.js';
+import { createSuppressionService } from './core/suppressions/suppressions.js';
+import { createInboxService } from './core/delivery/inbox.js';
+import { createOneClickUnsubscribe } from './core/suppressions/one-click-unsubscribe.js';
+import { startWorkers, type WorkerPool } from './delivery/workers.js';
 
 export interface CoreOptions {
   logger: Logger;
@@ -98,6 +102,12 @@ export async function createCore(config: Config, options: CoreOptions) {
   const outboxQueries = createOutboxQueries({ outbox: store.outbox, admin: store.outboxAdmin });
   const outboxEditor = createOutboxEditor({ outbox: store.outbox, admin: store.outboxAdmin, clock, events });
   const idempotency = createIdempotency({ store: store.idempotency, clock });
+  const suppressions = createSuppressionService({ store: store.suppressions, clock });
+  const inbox = createInboxService({ store: store.captured });
+  // New work committed here also wakes workers in other processes (LISTEN/NOTIFY on PostgreSQL).
+  events.on('outbox:work', () => {
+    store.workSignal.notify().catch((error: unknown) => options.logger.warn({ err: error }, 'work notification failed; workers will poll'));
+  });
   return {
     config,
     clock,
@@ -133,14 +143,39 @@ export async function createCore(config: Config, options: CoreOptions) {
     outboxQueries,
     outboxEditor,
     idempotency,
+    suppressions,
+    inbox,
+    /** Every SMTP attempt of a message (for the outbox item); check the message's project first. */
+    listDeliveryAttempts: (messageId: string) => store.delivery.listAttempts(messageId),
   };
 }
 
 export type Core = Awaited<ReturnType<typeof createCore>>;
 
+/** Delivery workers over a core: what `serve` (MAILROOM_WORKERS) and `mailroom worker` run. */
+export function startDelivery(core: Core, count: number): Promise<WorkerPool> {
+  return startWorkers(
+    {
+      config: core.config,
+      store: core.store.delivery,
+      captured: core.store.captured,
+      workSignal: core.store.workSignal,
+      connectionSlots: core.store.connectionSlots,
+      getProject: (id) => core.projects.getProject(id),
+      renderer: core.renderer,
+      events: core.events,
+      clock: core.clock,
+      logger: core.logger,
+    },
+    count,
+  );
+}
+
 export interface Mailroom {
   core: Core;
   app: FastifyInstance;
+  /** The delivery workers of this process (none when MAILROOM_WORKERS=0). */
+  workers: WorkerPool | undefined;
   /** Stops accepting requests, finishes in-flight requests and sends, closes the database. */
   close(): Promise<void>;
 }
@@ -173,6 +208,10 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       outboxQueries: core.outboxQueries,
       outboxEditor: core.outboxEditor,
       idempotency: core.idempotency,
+      suppressions: core.suppressions,
+      inbox: core.inbox,
+      publicUrl: config.publicUrl,
+      unsubscribe: createOneClickUnsubscribe({ projects: core.projects, suppressions: core.suppressions }),
     },
     { logger: options.logger },
   );
@@ -184,13 +223,16 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
     throw error;
   }
   core.webhookDispatcher.start();
+  const workers = config.workers > 0 ? await startDelivery(core, config.workers) : undefined;
   let closing: Promise<void> | undefined;
   return {
     core,
     app,
+    workers,
     close() {
       closing ??= (async () => {
         await app.close();
+        await workers?.stop();
         await core.close();
       })();
       return closing;

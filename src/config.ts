@@ -31,6 +31,28 @@ export interface Config {
   readonly webhookPollMs: number;
   /** all | loopback | none: which non-public networks webhook requests may reach. */
   readonly webhookAllowPrivate: 'all' | 'loopback' | 'none';
+  /** Delivery worker tuning (see README, Delivery). */
+  readonly delivery: DeliveryConfig;
+}
+
+export interface DeliveryConfig {
+  /** How long a claimed message stays leased to its worker; a dead worker's rows are recovered after it. */
+  readonly leaseMs: number;
+  /** Longest idle sleep between claims when no wake-up arrives. */
+  readonly pollMs: number;
+  /** Messages claimed per statement. */
+  readonly batchSize: number;
+  /** SMTP attempts before a message ends in server-error. */
+  readonly maxAttempts: number;
+  /** First retry delay; later ones grow exponentially (with jitter). */
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  /** Connections per SMTP transport (pool size) in one process. */
+  readonly smtpMaxConnections: number;
+  /** Connections to one relay across ALL processes (database-leased slots); undefined: no shared cap. */
+  readonly smtpConnectionCap: number | undefined;
+  /** Connection, greeting and socket timeouts for SMTP. */
+  readonly smtpTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -112,5 +134,16 @@ export function loadConfig(env: Env = process.env): Config {
     webhookConcurrency: integer(env, 'MAILROOM_WEBHOOK_CONCURRENCY', 4, 1, 100),
     webhookPollMs: integer(env, 'MAILROOM_WEBHOOK_POLL_MS', 1_000, 10, 60_000),
     webhookAllowPrivate: allowPrivate(env),
+    delivery: Object.freeze({
+      leaseMs: integer(env, 'MAILROOM_LEASE_MS', 120_000, 100, 86_400_000),
+      pollMs: integer(env, 'MAILROOM_POLL_MS', 1000, 10, 600_000),
+      batchSize: integer(env, 'MAILROOM_BATCH_SIZE', 100, 1, 1000),
+      maxAttempts: integer(env, 'MAILROOM_MAX_ATTEMPTS', 8, 1, 100),
+      retryBaseMs: integer(env, 'MAILROOM_RETRY_BASE_MS', 60_000, 1, 86_400_000),
+      retryMaxMs: integer(env, 'MAILROOM_RETRY_MAX_MS', 12 * 3_600_000, 1, 7 * 86_400_000),
+      smtpMaxConnections: integer(env, 'MAILROOM_SMTP_MAX_CONNECTIONS', 5, 1, 100),
+      smtpConnectionCap: optionalInteger(env, 'MAILROOM_SMTP_CONNECTION_CAP', 1, 1000),
+      smtpTimeoutMs: integer(env, 'MAILROOM_SMTP_TIMEOUT_MS', 30_000, 100, 600_000),
+    }),
   });
 }

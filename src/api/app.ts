@@ -14,6 +14,7 @@ import { emailApi } from './email/index.js';
 import { emailTemplatesApi } from './email-templates/index.js';
 import { eventsApi } from './events/index.js';
 import { mailApi } from './mail/index.js';
+import { unsubscribeRoutes } from './unsubscribe/index.js';
 
 /** The Fastify instance with every family registered; listening is the caller's business. */
 export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Promise<FastifyInstance> {
@@ -66,5 +67,6 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
   await app.register(emailTemplatesApi, { deps });
   await app.register(eventsApi, { deps });
   await app.register(mailApi, { deps });
+  await app.register(unsubscribeRoutes, { deps });
   return app;
 }

@@ -16,6 +16,9 @@ import type { SendService } from '../core/outbox/send.js';
 import type { OutboxQueries } from '../core/outbox/query.js';
 import type { OutboxEditor } from '../core/outbox/edit.js';
 import type { Idempotency } from '../core/idempotency/idempotency.js';
+import type { SuppressionService } from '../core/suppressions/suppressions.js';
+import type { InboxService } from '../core/delivery/inbox.js';
+import type { OneClickUnsubscribe } from '../core/suppressions/one-click-unsubscribe.js';
 
 /** What the HTTP layer is given by the composition root: core services, never the store. */
 export interface ApiDeps {
@@ -43,4 +46,10 @@ export interface ApiDeps {
   outboxQueries: OutboxQueries;
   outboxEditor: OutboxEditor;
   idempotency: Idempotency;
+  suppressions: SuppressionService;
+  /** The capture transport's mailbox (dev inbox). */
+  inbox: InboxService;
+  /** Base URL of links placed in emails. */
+  publicUrl: string;
+  unsubscribe: OneClickUnsubscribe;
 }

@@ -4,6 +4,8 @@ import { serveCommand } from './commands/serve.js';
 import { migrateCommand } from './commands/migrate.js';
 import { projectsCommand } from './commands/projects.js';
 import { keysCommand } from './commands/keys.js';
+import { workerCommand } from './commands/worker.js';
+import { inboxCommand } from './commands/inbox.js';
 
 const program = new Command()
   .name('mailroom')
@@ -14,6 +16,8 @@ program.addCommand(serveCommand(), { isDefault: true });
 program.addCommand(migrateCommand());
 program.addCommand(projectsCommand());
 program.addCommand(keysCommand());
+program.addCommand(workerCommand());
+program.addCommand(inboxCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`mailroom: ${error instanceof Error ? error.message : String(error)}\n`);

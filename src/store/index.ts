@@ -11,6 +11,11 @@ import { createUserStore } from './user-store.js';
 import { createDraftStore } from './draft-store.js';
 import { createIdempotencyStore } from './idempotency-store.js';
 import { createOutboxAdminStore } from './outbox-admin-store.js';
+import { createDeliveryStore } from './delivery-store.js';
+import { createSuppressionStore } from './suppression-store.js';
+import { createCaptureStore } from './capture-store.js';
+import { createWorkSignal } from './work-signal.js';
+import { createConnectionSlots } from './queries/transport-slots.js';
 
 export { openEngine, type Engine, type Capabilities } from './database.js';
 export { migrateToLatest } from './migrate.js';
@@ -31,6 +36,11 @@ export function createStore(engine: Engine) {
     drafts: createDraftStore(engine.db),
     idempotency: createIdempotencyStore(engine.db),
     outboxAdmin: createOutboxAdminStore(engine.db),
+    delivery: createDeliveryStore(engine),
+    suppressions: createSuppressionStore(engine.db),
+    captured: createCaptureStore(engine.db),
+    workSignal: createWorkSignal(engine),
+    connectionSlots: createConnectionSlots(engine.db),
     /** Readiness: a round trip to the database. */
     async ping(): Promise<void> {
       await sql`select 1`.execute(engine.db);

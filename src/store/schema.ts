@@ -259,6 +259,32 @@ export interface WebhookAttemptsTable {
   error: string | null;
 }
 
+export interface CapturedMessagesTable {
+  id: string;
+  project_id: string;
+  outbox_message_id: string | null;
+  message_id_header: string | null;
+  envelope_from: string | null;
+  /** JSON array of addresses */
+  envelope_to: string;
+  subject: string | null;
+  raw: string;
+  created_at: number;
+}
+
+export interface RateLimitBucketsTable {
+  key: string;
+  milli_tokens: number;
+  updated_at: number;
+}
+
+export interface TransportSlotsTable {
+  transport_key: string;
+  slot: number;
+  owner: string;
+  expires_at: number;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -279,4 +305,7 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  captured_messages: CapturedMessagesTable;
+  rate_limit_buckets: RateLimitBucketsTable;
+  transport_slots: TransportSlotsTable;
 }

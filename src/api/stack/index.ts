@@ -9,6 +9,8 @@ import { userRoutes } from './users.js';
 import { sendEmailRoute } from './send-email.js';
 import { outboxRoutes } from './outbox.js';
 import { draftRoutes } from './drafts.js';
+import { suppressionRoutes } from './suppressions.js';
+import { devInboxRoutes } from './dev-inbox.js';
 
 /** The outbox family (seeds 000, 001): `/api/v1/...`, snake_case, ISO times, `{code, error}` errors. */
 export async function stackApi(app: FastifyInstance, { deps }: { deps: ApiDeps }): Promise<void> {
@@ -20,4 +22,6 @@ export async function stackApi(app: FastifyInstance, { deps }: { deps: ApiDeps }
   sendEmailRoute(app, deps);
   outboxRoutes(app, deps);
   draftRoutes(app, deps);
+  suppressionRoutes(app, deps);
+  devInboxRoutes(app, deps);
 }

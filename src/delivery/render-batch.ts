@@ -1,0 +1,75 @@
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import type { DeliveryStore, HandOff, RenderResults } from '../core/delivery/types.js';
+import type { OutboxMessage } from '../core/outbox/types.js';
+import type { Project } from '../core/projects/types.js';
+import { RenderError, type EmailRenderer } from '../core/templates/renderer.js';
+import { buildMail } from './build-mime.js';
+
+export interface ReadyToSend {
+  message: OutboxMessage;
+  project: Project;
+  to: string;
+  mail: Mail.Options;
+}
+
+export interface RenderDeps {
+  store: DeliveryStore;
+  renderer: EmailRenderer;
+  textFromHtml: (html: string) => string;
+  publicUrl: string;
+  fallbackSender: string;
+}
+
+/**
+ * The render step for one project's claimed messages: resolve user recipients to
+ * their primary address now (not when accepted), skip suppressed addresses,
+ * render, add a text part, build the nodemailer message. Nothing is written here.
+ */
+export async function renderBatch(deps: RenderDeps, project: Project, messages: readonly OutboxMessage[]) {
+  const results: RenderResults = { skips: [], renderErrors: [], handOffs: [] };
+  const ready = new Map<string, ReadyToSend>();
+  const userIds = messages.flatMap((m) => (m.recipientUserId ? [m.recipientUserId] : []));
+  const users = await deps.store.lookupUsers(project.id, userIds);
+
+  const addressed: { message: OutboxMessage; to: string }[] = [];
+  for (const message of messages) {
+    if (message.recipientEmail) {
+      addressed.push({ message, to: message.recipientEmail });
+      continue;
+    }
+    const user = message.recipientUserId ? users.get(message.recipientUserId) : undefined;
+    if (!user) results.skips.push({ id: message.id, reason: 'user_deleted' });
+    else if (!user.primaryEmail) results.skips.push({ id: message.id, reason: 'user_has_no_primary_email' });
+    else addressed.push({ message, to: user.primaryEmail });
+  }
+
+  const suppressed = await deps.store.suppressedAmong(project.id, addressed.map((a) => a.to));
+  for (const { message, to } of addressed) {
+    if (suppressed.has(to.toLowerCase())) {
+      results.skips.push({ id: message.id, reason: 'suppressed' });
+      continue;
+    }
+    const user = message.recipientUserId ? users.get(message.recipientUserId) : undefined;
+    try {
+      const rendered = await deps.renderer.render({
+        projectId: project.id,
+        subject: message.subject,
+        html: message.html,
+        text: message.text,
+        templateId: message.templateId,
+        variables: message.variables,
+        locale: message.locale ?? user?.locale ?? project.settings.defaultLocale ?? null,
+        recipient: { email: to, userId: message.recipientUserId, displayName: user?.displayName ?? null },
+      });
+      const text = rendered.text ?? (rendered.html !== null ? deps.textFromHtml(rendered.html) : null);
+      const handOff: HandOff = { id: message.id, subject: rendered.subject, html: rendered.html, text };
+      const mail = buildMail({ message, project, to, subject: rendered.subject, html: rendered.html, text, publicUrl: deps.publicUrl, fallbackSender: deps.fallbackSender });
+      results.handOffs.push(handOff);
+      ready.set(message.id, { message, project, to, mail });
+    } catch (error) {
+      if (!(error instanceof RenderError)) throw error;
+      results.renderErrors.push({ id: message.id, reason: error.message });
+    }
+  }
+  return { results, ready };
+}

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import type { Clock } from '../../core/clock.js';
+import type { CaptureStore } from '../../core/delivery/types.js';
+import { classifyError, type SendResult } from '../smtp-reply.js';
+import type { Transport } from './transport.js';
+
+/**
+ * The zero-configuration transport: nodemailer builds (and DKIM-signs) the exact
+ * MIME it would send, and it is stored in the database, readable by any process
+ * through the dev inbox API and `mailroom inbox`.
+ */
+export function createCaptureTransport(deps: { store: CaptureStore; clock: Clock }): Transport {
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(mail, context): Promise<SendResult> {
+      try {
+        const info = await transporter.sendMail(mail);
+        const id = randomUUID();
+        await deps.store.insert({
+          id,
+          projectId: context.projectId,
+          outboxMessageId: context.outboxMessageId,
+          messageIdHeader: info.messageId ?? null,
+          envelopeFrom: info.envelope.from || null,
+          envelopeTo: info.envelope.to.map((a) => a.toLowerCase()),
+          subject: typeof mail.subject === 'string' ? mail.subject : null,
+          raw: info.message.toString('utf8'),
+          createdAt: deps.clock.now(),
+        });
+        return { kind: 'sent', response: `250 captured as ${id}`, queueId: id, code: 250, enhancedCode: null };
+      } catch (error) {
+        return classifyError(error);
+      }
+    },
+    close: () => transporter.close(),
+  };
+}

@@ -1,0 +1,67 @@
+import type { Clock } from '../../core/clock.js';
+import type { CaptureStore } from '../../core/delivery/types.js';
+import type { ProjectSettings } from '../../core/projects/types.js';
+import { createCaptureTransport } from './capture.js';
+import { createSmtpTransport, relayKey } from './smtp.js';
+import { slottedSocket } from './slotted-socket.js';
+import type { ConnectionSlots } from '../../core/delivery/types.js';
+import type { Transport } from './transport.js';
+
+/**
+ * Picks the transport for a project: its own relay (settings.smtpUrl), else
+ * SMTP_URL, else the capture inbox. One pool per relay URL, shared by every
+ * worker in the process.
+ */
+export function createTransportRegistry(deps: {
+  smtpUrl: string | undefined;
+  maxConnections: number;
+  /** Connections to one relay across all processes; undefined: only the per-process pool size applies. */
+  connectionCap: number | undefined;
+  timeoutMs: number;
+  capture: CaptureStore;
+  clock: Clock;
+  /** Cross-process connection cap: each connection leases a slot first. */
+  slots: ConnectionSlots;
+  owner: string;
+  /** The message lease: slots follow it, so a crashed process frees both on the same schedule. */
+  leaseMs: number;
+}) {
+  const pools = new Map<string, Transport>();
+  let capture: Transport | undefined;
+  return {
+    for(settings: ProjectSettings): Transport {
+      const url = settings.smtpUrl ?? deps.smtpUrl;
+      if (!url) return (capture ??= createCaptureTransport({ store: deps.capture, clock: deps.clock }));
+      let pool = pools.get(url);
+      if (!pool) {
+        const cap = deps.connectionCap;
+        if (cap === undefined) {
+          pool = createSmtpTransport({ url, maxConnections: deps.maxConnections, timeoutMs: deps.timeoutMs });
+        } else {
+          const getSocket = slottedSocket({
+            slots: deps.slots,
+            key: relayKey(url),
+            cap,
+            owner: deps.owner,
+            clock: deps.clock,
+            leaseMs: Math.min(30_000, deps.leaseMs),
+            // Waiting must end well before the message's own lease does.
+            waitMs: Math.min(60_000, deps.leaseMs / 2),
+          });
+          // An idle process gives its slots back quickly, so busy ones can use them.
+          pool = createSmtpTransport({ url, maxConnections: Math.min(cap, deps.maxConnections), timeoutMs: deps.timeoutMs, idleCloseMs: 500 }, getSocket);
+        }
+        pools.set(url, pool);
+      }
+      return pool;
+    },
+    close(): void {
+      for (const pool of pools.values()) pool.close();
+      pools.clear();
+      capture?.close();
+      capture = undefined;
+    },
+  };
+}
+
+export type TransportRegistry = ReturnType<typeof createTransportRegistry>;

@@ -1,0 +1,36 @@
+import type { DeliveryStore } from '../core/delivery/types.js';
+import type { Engine } from './database.js';
+import { claimDue } from './queries/claim-due.js';
+import { dueProjects } from './queries/due-projects.js';
+import { finishRendering } from './queries/finish-rendering.js';
+import { listAttempts } from './queries/list-attempts.js';
+import { lookupUsers } from './queries/lookup-users.js';
+import { nextWakeAt } from './queries/next-wake-at.js';
+import { promoteDue } from './queries/promote-due.js';
+import { extendLeases } from './queries/extend-leases.js';
+import { recordOutcomes } from './queries/record-outcomes.js';
+import { recoverExpiredLeases } from './queries/recover-expired-leases.js';
+import { releaseLeases } from './queries/release-leases.js';
+import { suppressedAmong } from './queries/suppressed-among.js';
+import { returnTokens, takeTokens } from './queries/take-tokens.js';
+
+/** The queue operations the delivery workers use, one SQL operation per query file. */
+export function createDeliveryStore(engine: Engine): DeliveryStore {
+  const db = engine.db;
+  return {
+    dueProjects: (now, limit) => dueProjects(db, now, limit),
+    claimDue: (request) => claimDue(engine, request),
+    promoteDue: (now) => promoteDue(db, now),
+    nextWakeAt: () => nextWakeAt(db),
+    lookupUsers: (projectId, ids) => lookupUsers(db, projectId, ids),
+    suppressedAmong: (projectId, emails) => suppressedAmong(db, projectId, emails),
+    finishRendering: (owner, now, results) => finishRendering(db, owner, now, results),
+    recordOutcomes: (owner, now, outcomes) => recordOutcomes(db, owner, now, outcomes),
+    releaseLeases: (owner, now) => releaseLeases(db, owner, now),
+    extendLeases: (owner, until) => extendLeases(db, owner, until),
+    recoverExpiredLeases: (now) => recoverExpiredLeases(db, now),
+    takeTokens: (key, perSecond, want, now) => takeTokens(engine, key, perSecond, want, now),
+    returnTokens: (key, perSecond, count, now) => returnTokens(engine, key, perSecond, count, now),
+    listAttempts: (messageId) => listAttempts(db, messageId),
+  };
+}

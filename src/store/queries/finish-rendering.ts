@@ -1,0 +1,65 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { canTransition, type OutboxStatus } from '../../core/outbox/lifecycle.js';
+import type { AppliedChange, RenderResults } from '../../core/delivery/types.js';
+import type { Database } from '../schema.js';
+import { recordTransitions } from './record-transitions.js';
+import { text, valuesCte } from './values-cte.js';
+import type { UpdateObject } from 'kysely';
+
+/**
+ * A compare-and-set from `rendering` held by `owner`. It fails when the outbox API
+ * paused or cancelled the row meanwhile (or its lease was recovered): the caller drops it.
+ */
+async function casFromRendering(
+  trx: Transaction<Database>,
+  owner: string,
+  id: string,
+  to: OutboxStatus,
+  set: UpdateObject<Database, 'outbox_messages'>,
+): Promise<{ projectId: string } | undefined> {
+  if (!canTransition('rendering', to)) throw new Error(`lifecycle forbids rendering -> ${to}`);
+  return trx
+    .updateTable('outbox_messages')
+    .set({ ...set, status: to })
+    .where('id', '=', id)
+    .where('status', '=', 'rendering')
+    .where('lease_owner', '=', owner)
+    .returning('project_id as projectId')
+    .executeTakeFirst();
+}
+
+/** Four values a row; well inside SQLite's bound-parameter limit. */
+const chunkSize = 500;
+
+/** rendering -> skipped | render-error | sending, in one transaction. */
+export async function finishRendering(db: Kysely<Database>, owner: string, now: number, results: RenderResults): Promise<AppliedChange[]> {
+  return db.transaction().execute(async (trx) => {
+    const applied: AppliedChange[] = [];
+    const ended = { lease_owner: null, lease_expires_at: null, updated_at: now };
+    for (const skip of results.skips) {
+      const row = await casFromRendering(trx, owner, skip.id, 'skipped', { ...ended, skip_reason: skip.reason });
+      if (row) applied.push({ id: skip.id, projectId: row.projectId, status: 'skipped', reason: skip.reason });
+    }
+    for (const failure of results.renderErrors) {
+      const row = await casFromRendering(trx, owner, failure.id, 'render-error', { ...ended, last_error: failure.reason });
+      if (row) applied.push({ id: failure.id, projectId: row.projectId, status: 'render-error', reason: failure.reason });
+    }
+    if (!canTransition('rendering', 'sending')) throw new Error('lifecycle forbids rendering -> sending');
+    for (let i = 0; i < results.handOffs.length; i += chunkSize) {
+      const chunk = results.handOffs.slice(i, i + chunkSize);
+      const v = valuesCte('v', ['id', 'subject', 'html', 'body'], chunk.map((h) => [text(h.id), text(h.subject), text(h.html), text(h.text)]));
+      // From here on a crash may mean the mail went out: recovery treats these rows differently.
+      const { rows } = await sql<{ id: string; project_id: string }>`
+        with ${v}
+        update outbox_messages
+           set status = 'sending', rendered_subject = v.subject, rendered_html = v.html, rendered_text = v.body,
+               handed_off_at = ${now}, attempts = attempts + 1, updated_at = ${now}
+          from v
+         where outbox_messages.id = v.id and outbox_messages.status = 'rendering' and outbox_messages.lease_owner = ${owner}
+        returning outbox_messages.id, outbox_messages.project_id`.execute(trx);
+      for (const r of rows) applied.push({ id: r.id, projectId: r.project_id, status: 'sending', reason: null });
+    }
+    await recordTransitions(trx, applied.map((c) => ({ messageId: c.id, status: c.status, reason: c.reason, at: now })));
+    return applied;
+  });
+}

@@ -1,0 +1,56 @@
+import type { Kysely } from 'kysely';
+import { canTransition } from '../../core/outbox/lifecycle.js';
+import type { AppliedChange, RecoveredLeases } from '../../core/delivery/types.js';
+import type { Database } from '../schema.js';
+import { insertAttempts } from './insert-attempts.js';
+import { recordTransitions } from './record-transitions.js';
+
+export const requeuedReason = 'worker lease expired before hand-off; queued again';
+export const interruptedReason = 'worker lease expired after hand-off to SMTP: the message may have been sent; resending with the same Message-ID (possible duplicate)';
+
+/**
+ * The crash-recovery rule. A worker that dies leaves rows leased to nobody alive:
+ *  - `rendering` (handed_off_at null): nothing left the building, so the row is simply queued again.
+ *  - `sending` (handed_off_at set): the SMTP server may or may not have accepted it. Losing
+ *    mail is worse than a duplicate, so the row is queued again and resent with the SAME
+ *    Message-ID (receivers and relays that de-duplicate on it will drop the copy), and an
+ *    attempt with outcome `interrupted` is recorded so every possible duplicate is counted.
+ * Each row is taken by one UPDATE ... RETURNING, so concurrent recoverers never double-count.
+ */
+export async function recoverExpiredLeases(db: Kysely<Database>, now: number): Promise<RecoveredLeases> {
+  if (!canTransition('rendering', 'queued') || !canTransition('sending', 'queued')) throw new Error('lifecycle forbids recovery');
+  return db.transaction().execute(async (trx) => {
+    const reset = { status: 'queued', lease_owner: null, lease_expires_at: null, run_at: now, handed_off_at: null, updated_at: now };
+    const before = await trx
+      .updateTable('outbox_messages')
+      .set(reset)
+      .where('status', '=', 'rendering')
+      .where('lease_expires_at', '<', now)
+      .returning(['id', 'project_id'])
+      .execute();
+    const after = await trx
+      .updateTable('outbox_messages')
+      .set({ ...reset, last_error: interruptedReason })
+      .where('status', '=', 'sending')
+      .where('lease_expires_at', '<', now)
+      .returning(['id', 'project_id', 'attempts', 'handed_off_at'])
+      .execute();
+    await insertAttempts(
+      trx,
+      after.map((r) => ({
+        messageId: r.id,
+        attempt: Number(r.attempts),
+        startedAt: Number(r.handed_off_at ?? now),
+        finishedAt: null,
+        outcome: 'interrupted' as const,
+        smtpCode: null,
+        enhancedCode: null,
+        response: interruptedReason,
+      })),
+    );
+    const requeued: AppliedChange[] = before.map((r) => ({ id: r.id, projectId: r.project_id, status: 'queued', reason: requeuedReason }));
+    const interrupted: AppliedChange[] = after.map((r) => ({ id: r.id, projectId: r.project_id, status: 'queued', reason: interruptedReason }));
+    await recordTransitions(trx, [...requeued, ...interrupted].map((c) => ({ messageId: c.id, status: c.status, reason: c.reason, at: now })));
+    return { requeued, interrupted };
+  });
+}

@@ -1,0 +1,15 @@
+import { sql, type RawBuilder } from 'kysely';
+
+/**
+ * `v(col, ...) AS (VALUES (...), ...)`: per-row values for one UPDATE ... FROM v,
+ * so a batch of rows, each with its own values, changes in one statement.
+ * Both SQLite (3.33+) and PostgreSQL accept this spelling. Each value is given
+ * as a RawBuilder so callers can cast where PostgreSQL cannot infer a type.
+ */
+export function valuesCte(name: string, columns: readonly string[], rows: readonly (readonly RawBuilder<unknown>[])[]): RawBuilder<unknown> {
+  const tuples = rows.map((row) => sql`(${sql.join(row)})`);
+  return sql`${sql.id(name)}(${sql.join(columns.map((c) => sql.id(c)))}) as (values ${sql.join(tuples)})`;
+}
+
+export const text = (value: string | null): RawBuilder<unknown> => sql`cast(${value} as text)`;
+export const bigint = (value: number | null): RawBuilder<unknown> => sql`cast(${value} as bigint)`;

@@ -1,0 +1,137 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TestMailroom } from '../support/mailroom.js';
+import { startTestMailroom } from '../support/mailroom.js';
+import { eventually, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { message } from './helpers.js';
+
+const cli = resolve(import.meta.dirname, '../../dist/cli/main.js');
+
+interface WorkerProcess {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  /** Everything the process wrote, for failure messages. */
+  output(): string;
+}
+
+/** `mailroom worker` in a child process; resolves once its workers run. */
+async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [cli, 'worker'], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', MAILROOM_POLL_MS: '100', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  let out = '';
+  await new Promise<void>((ready, fail) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('delivery workers started')) ready();
+    });
+    void exited.then((code) => fail(new Error(`worker exited with ${code}: ${stderr}`)));
+  });
+  return { child, exited, output: () => `${out}${stderr}`.slice(-3000) };
+}
+
+function counts(sink: SmtpSink): Map<string, number> {
+  const seen = new Map<string, number>();
+  for (const r of sink.received) seen.set(r.messageId!, (seen.get(r.messageId!) ?? 0) + 1);
+  return seen;
+}
+
+describe('worker processes', () => {
+  let m: TestMailroom | undefined;
+  let sink: SmtpSink | undefined;
+  const children: WorkerProcess[] = [];
+  beforeAll(() => {
+    if (!existsSync(cli)) throw new Error('dist/cli/main.js is missing: run `npm run build` (npm test does)');
+  });
+  afterEach(async () => {
+    for (const w of children.splice(0)) {
+      if (w.child.exitCode === null && w.child.signalCode === null) {
+        w.child.kill('SIGTERM');
+        await w.exited;
+      }
+    }
+    await m?.close();
+    await sink?.close();
+    m = sink = undefined;
+  });
+
+  it('survives kill -9 mid-batch: after a restart every message is delivered, duplicates only among handed-off ones, and counted', async () => {
+    sink = await startSmtpSink({ delayMs: 3 });
+    m = await startTestMailroom('sqlite');
+    const env = { DATABASE_URL: m.config.databaseUrl, SMTP_URL: sink.url, MAILROOM_WORKERS: '2', MAILROOM_LEASE_MS: '1000', MAILROOM_BATCH_SIZE: '25', MAILROOM_RETRY_BASE_MS: '100', MAILROOM_SMTP_CONNECTION_CAP: '3' };
+    const total = 400;
+    const ids = await m.core.enqueue(m.project.project_id, Array.from({ length: total }, (_, i) => message({ recipient: { email: `r${i}@example.com` } })));
+    const first = await spawnWorker(env);
+    children.push(first);
+    await sink.waitFor(100);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const stranded = await m.core.engine.db
+      .selectFrom('outbox_messages')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('status', 'in', ['rendering', 'sending'])
+      .groupBy('status')
+      .execute();
+    expect(stranded.length).toBeGreaterThan(0);
+
+    const second = await spawnWorker(env);
+    children.push(second);
+    await eventually(async () => (counts(sink!).size === total ? true : undefined), 30_000).catch(async (error: unknown) => {
+      const open = await m!.core.engine.db.selectFrom('outbox_messages').select(['status', 'last_error', 'attempts', 'run_at']).where('status', '!=', 'sent').limit(5).execute();
+      const slots = await m!.core.engine.db.selectFrom('transport_slots').selectAll().execute();
+      throw new Error(`${String(error)}; received ${counts(sink!).size}/${total}; unsent e.g. ${JSON.stringify(open)}; slots ${JSON.stringify(slots)} now ${Date.now()}; worker: ${second.output()}`);
+    });
+    const rows = await m.core.engine.db.selectFrom('outbox_messages').select(['id', 'status', 'message_id_header']).execute();
+    expect(rows.every((r) => r.status === 'sent')).toBe(true);
+    expect(new Set(rows.map((r) => r.message_id_header))).toEqual(new Set(counts(sink).keys()));
+
+    const interrupted = await m.core.engine.db.selectFrom('delivery_attempts').select('message_id').where('outcome', '=', 'interrupted').execute();
+    const interruptedHeaders = new Set(rows.filter((r) => interrupted.some((i) => i.message_id === r.id)).map((r) => r.message_id_header));
+    const duplicated = [...counts(sink)].filter(([, n]) => n > 1).map(([header]) => header);
+    // A copy can only come from a message whose hand-off was interrupted, and each one is on record.
+    for (const header of duplicated) expect(interruptedHeaders.has(header)).toBe(true);
+    expect(sink.received.length - total).toBeLessThanOrEqual(interrupted.length);
+    expect(ids).toHaveLength(total);
+  }, 60_000);
+
+  it('mailroom worker delivers into the capture inbox and mailroom inbox reads it', async () => {
+    m = await startTestMailroom('sqlite');
+    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: m.config.databaseUrl, LOG_LEVEL: 'silent' };
+    const [id] = await m.core.enqueue(m.project.project_id, [message({ recipient: { email: 'cli@example.com' }, subject: 'From the CLI' })]);
+    children.push(await spawnWorker({ DATABASE_URL: m.config.databaseUrl }));
+    await eventually(async () => ((await m!.core.store.outbox.getMessage(m!.project.project_id, id!))?.status === 'sent' ? true : undefined));
+    const run = promisify(execFile);
+    const listed = JSON.parse((await run(process.execPath, [cli, 'inbox', '--project', m.project.project_id, '--json'], { env })).stdout) as { id: string; to: string[]; subject: string }[];
+    expect(listed).toEqual([expect.objectContaining({ to: ['cli@example.com'], subject: 'From the CLI' })]);
+    const shown = (await run(process.execPath, [cli, 'inbox', '--project', m.project.project_id, '--show', listed[0]!.id], { env })).stdout;
+    expect(shown).toMatch(/^Subject: From the CLI$/m);
+    const missing = await run(process.execPath, [cli, 'inbox', '--project', m.project.project_id, '--show', 'nope'], { env }).catch((e: { code: number; stderr: string }) => e);
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('was not found') });
+  });
+
+  it('two worker processes on PostgreSQL deliver 5,000 messages exactly once', async () => {
+    sink = await startSmtpSink();
+    m = await startTestMailroom('postgres');
+    const env = { DATABASE_URL: m.config.databaseUrl, SMTP_URL: sink.url, MAILROOM_WORKERS: '2' };
+    children.push(await spawnWorker(env), await spawnWorker(env));
+    const total = 5000;
+    // Enqueued after the workers started: LISTEN/NOTIFY wakes them.
+    await m.core.enqueue(m.project.project_id, Array.from({ length: total }, (_, i) => message({ recipient: { email: `r${i}@example.com` } })));
+    await sink.waitFor(total, 45_000);
+    await new Promise((done) => setTimeout(done, 300));
+    const seen = counts(sink);
+    expect(seen.size).toBe(total);
+    expect(sink.received.length).toBe(total);
+    await eventually(async () => {
+      const open = await m!.core.engine.db.selectFrom('outbox_messages').select('id').where('status', '!=', 'sent').limit(1).execute();
+      return open.length === 0 ? true : undefined;
+    });
+  }, 60_000);
+});
