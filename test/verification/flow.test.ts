@@ -227,3 +227,27 @@ describe.each(engineKinds)('email verification on %s', (engine) => {
     expect((await m.request({ method: 'POST', url: `/api/v1/users/${carol.json().id}/tokens`, headers: m.serverHeaders, body: {} })).statusCode).toBe(404);
   });
 });
+
+describe('verification abuse limits', () => {
+  it('caps registrations from one client address per hour, across users', async () => {
+    const m = await startTestMailroom('sqlite');
+    try {
+      const answers: number[] = [];
+      for (let i = 0; i < 31; i++) {
+        const user = await m.request({ method: 'POST', url: '/api/v1/users', headers: m.serverHeaders, body: {} });
+        const token = await m.request({ method: 'POST', url: `/api/v1/users/${user.json().id}/tokens`, headers: m.serverHeaders, body: {} });
+        const res = await m.request({
+          method: 'POST',
+          url: '/api/v1/email/register',
+          headers: { authorization: `Bearer ${token.json().token}` },
+          body: { email: `user${i}@example.com` },
+        });
+        answers.push(res.statusCode);
+      }
+      expect(answers.slice(0, 30).every((s) => s === 204)).toBe(true);
+      expect(answers[30]).toBe(429);
+    } finally {
+      await m.close();
+    }
+  });
+});
