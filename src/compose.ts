@@ -127,6 +127,8 @@ export async function createCore(config: Config, options: CoreOptions) {
       sendCode: createVerificationMailer({
         enqueue,
         renderRegister: (projectId, locale, variables) => templating.typedTemplates.render(projectId, 'Register', locale, variables),
+        onTemplateError: (projectId, error) =>
+          options.logger.warn({ projectId, reason: error.message }, 'Register template failed to render; sent the built-in verification email'),
       }),
     }),
     eventHub,

@@ -84,14 +84,17 @@ export function createVerificationStore(db: Kysely<Database>): VerificationStore
         .execute();
     },
 
-    async addAttempt(id) {
+    async claimAttempt(id, maxAttempts) {
       const row = await db
         .updateTable('email_verifications')
         .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
         .where('id', '=', id)
+        .where('attempts', '<', maxAttempts)
+        .where('verified_at', 'is', null)
+        .where('voided_at', 'is', null)
         .returning('attempts')
-        .executeTakeFirstOrThrow();
-      return Number(row.attempts);
+        .executeTakeFirst();
+      return row ? Number(row.attempts) : undefined;
     },
 
     async voidVerification(id, at) {
@@ -99,7 +102,7 @@ export function createVerificationStore(db: Kysely<Database>): VerificationStore
     },
 
     async completeVerification(v, at) {
-      await db.transaction().execute(async (trx) => {
+      return db.transaction().execute(async (trx) => {
         // Single use: only the transaction that flips verified_at from null may update the user.
         const result = await trx
           .updateTable('email_verifications')
@@ -108,13 +111,14 @@ export function createVerificationStore(db: Kysely<Database>): VerificationStore
           .where('verified_at', 'is', null)
           .where('voided_at', 'is', null)
           .executeTakeFirst();
-        if (Number(result.numUpdatedRows) === 0) return;
+        if (Number(result.numUpdatedRows) === 0) return false;
         await trx
           .updateTable('users')
           .set({ primary_email: v.email, primary_email_verified: 1, updated_at: at })
           .where('project_id', '=', v.projectId)
           .where('id', '=', v.userId)
           .execute();
+        return true;
       });
     },
 

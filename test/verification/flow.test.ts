@@ -127,6 +127,46 @@ describe.each(engineKinds)('email verification on %s', (engine) => {
     expect(afterVoid.json().code).toBe('VERIFICATION_NOT_PENDING');
   });
 
+  it('keeps parallel guesses inside the attempt limit', async () => {
+    const userId = await createUser(m);
+    const headers = asUser(m, await tokenFor(m, userId));
+    await m.request({ method: 'POST', url: '/api/v1/email/register', headers, body: { email: 'race@example.com' } });
+    const { code } = await nextCode('race@example.com', 1);
+    const wrongCode = code === '999999' ? '888888' : '999999';
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => m.request({ method: 'POST', url: '/api/v1/email/verify', headers, body: { code: wrongCode } })),
+    );
+    const codes = answers.map((a) => a.json().code as string);
+    // Exactly five guesses were compared; every other one found the code already void.
+    expect(codes.filter((c) => c === 'VERIFICATION_CODE_INVALID' || c === 'VERIFICATION_CODE_VOID')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'VERIFICATION_CODE_VOID')).toHaveLength(1);
+    expect(codes.filter((c) => c === 'VERIFICATION_NOT_PENDING')).toHaveLength(7);
+  });
+
+  it('falls back to the built-in email when the Register template fails to render', async () => {
+    const put = await m.request({
+      method: 'PUT',
+      url: '/api/email-templates',
+      headers: { authorization: `Bearer ${m.project.secret_server_key}` },
+      body: {
+        templates: [
+          {
+            languageTag: 'en',
+            templateType: 'Register',
+            details: { subject: 'Code', content: '{% for i in (1..100000000) %}{{ code }}{% endfor %}', contentType: 'text/html' },
+          },
+        ],
+      },
+    });
+    expect(put.statusCode).toBe(200);
+    const userId = await createUser(m);
+    const headers = asUser(m, await tokenFor(m, userId));
+    const registered = await m.request({ method: 'POST', url: '/api/v1/email/register', headers, body: { email: 'fallback@example.com' } });
+    expect(registered.statusCode).toBe(204);
+    const { code, subject } = await nextCode('fallback@example.com', 1);
+    expect(subject).toBe(`Your verification code: ${code}`);
+  });
+
   it('resends with a cooldown (429 with Retry-After), and a new address restarts verification', async () => {
     const userId = await createUser(m);
     const headers = asUser(m, await tokenFor(m, userId));

@@ -1,4 +1,5 @@
 import { isMailroomError } from '../errors.js';
+import { RenderError } from '../templates/renderer.js';
 import type { Enqueue } from '../outbox/enqueue.js';
 import type { RenderedTypedTemplate } from '../templates/typed-templates.js';
 import type { VerificationMailer } from './types.js';
@@ -25,14 +26,21 @@ export type RenderRegisterTemplate = (projectId: string, locale: string | null, 
  * message, using the project's Register template in the user's locale
  * (variables: `code`, `email`, `expiresInMinutes`), or the built-in one.
  */
-export function createVerificationMailer(deps: { enqueue: Enqueue; renderRegister: RenderRegisterTemplate }): VerificationMailer {
+export function createVerificationMailer(deps: {
+  enqueue: Enqueue;
+  renderRegister: RenderRegisterTemplate;
+  /** Told when the project's template cannot be rendered; the built-in email goes out instead. */
+  onTemplateError: (projectId: string, error: RenderError) => void;
+}): VerificationMailer {
   return async ({ projectId, user, email, code, expiresInMinutes }) => {
     let content: { subject: string; html: string | null; text?: string | null; from?: string | null; replyTo?: string | null };
     try {
       const rendered = await deps.renderRegister(projectId, user.locale, { code, email, expiresInMinutes });
       content = { subject: rendered.subject, html: rendered.html, text: rendered.text, from: rendered.sendFrom, replyTo: rendered.replyTo };
     } catch (error) {
-      if (!isMailroomError(error) || error.code !== 'NOT_FOUND') throw error;
+      // A person is waiting for this code: a missing or broken template must not keep it from them.
+      if (error instanceof RenderError) deps.onTemplateError(projectId, error);
+      else if (!isMailroomError(error) || error.code !== 'NOT_FOUND') throw error;
       content = defaultRegisterEmail(code, expiresInMinutes);
     }
     await deps.enqueue(projectId, [

@@ -31,11 +31,18 @@ export interface VerificationStore {
   replacePending(verification: EmailVerification, at: number): Promise<void>;
   /** Replaces the code of a pending verification (a resend). */
   updateCode(id: string, patch: { codeHash: string; expiresAt: number; lastSentAt: number }): Promise<void>;
-  /** Adds one failed attempt; returns the new count. */
-  addAttempt(id: string): Promise<number>;
+  /**
+   * Counts one attempt, only while the verification is pending and under `maxAttempts`;
+   * returns the new count, or undefined when no attempt may be made. Counting before
+   * comparing is what keeps parallel guesses inside the limit.
+   */
+  claimAttempt(id: string, maxAttempts: number): Promise<number | undefined>;
   voidVerification(id: string, at: number): Promise<void>;
-  /** Marks it verified and makes the address the user's verified primary email, in one transaction. */
-  completeVerification(verification: EmailVerification, at: number): Promise<void>;
+  /**
+   * Marks it verified and makes the address the user's verified primary email, in one
+   * transaction; false when it was no longer pending (verified or voided meanwhile).
+   */
+  completeVerification(verification: EmailVerification, at: number): Promise<boolean>;
   /** Registration requests since `since`, counted per user and per client address within the project. */
   countSends(projectId: string, since: number, by: { userId: string } | { clientAddress: string }): Promise<number>;
   recordSend(projectId: string, userId: string, clientAddress: string, at: number): Promise<void>;

@@ -1,6 +1,7 @@
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { MailroomError } from '../errors.js';
+import { parseMailbox } from '../outbox/address.js';
 import type { ProjectService } from '../projects/projects.js';
 import type { VerificationMailer, VerificationStatus, VerificationStore } from './types.js';
 
@@ -22,6 +23,8 @@ export const defaultVerificationOptions: VerificationOptions = {
 };
 
 const hour = 3_600_000;
+
+const notPending = () => new MailroomError('VERIFICATION_NOT_PENDING', 'there is no verification in progress: register an email first');
 
 function rateLimited(message: string, retryAfterMs: number): MailroomError {
   return new MailroomError('RATE_LIMITED', message, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
@@ -64,8 +67,9 @@ export function createVerificationService(deps: {
       return { status: 'unregistered' };
     },
 
-    async register(projectId: string, userId: string, email: string, clientAddress: string): Promise<void> {
+    async register(projectId: string, userId: string, rawEmail: string, clientAddress: string): Promise<void> {
       const user = await requireUser(projectId, userId);
+      const email = parseMailbox('body.email', rawEmail).address;
       const now = clock.now();
       const pending = await store.findPending(projectId, userId);
       const sameAddress = pending && pending.email.toLowerCase() === email.toLowerCase();
@@ -80,18 +84,20 @@ export function createVerificationService(deps: {
       }
 
       const code = newCode();
+      let verificationId: string;
       if (sameAddress) {
         // A resend: a fresh code replaces the old one, and the attempt count stays.
+        verificationId = pending.id;
         await store.updateCode(pending.id, { codeHash: await hashCode(projectId, pending.id, code), expiresAt: now + options.codeTtlMs, lastSentAt: now });
       } else {
-        const id = randomUUID();
+        verificationId = randomUUID();
         await store.replacePending(
           {
-            id,
+            id: verificationId,
             projectId,
             userId,
             email,
-            codeHash: await hashCode(projectId, id, code),
+            codeHash: await hashCode(projectId, verificationId, code),
             expiresAt: now + options.codeTtlMs,
             attempts: 0,
             lastSentAt: now,
@@ -102,22 +108,29 @@ export function createVerificationService(deps: {
           now,
         );
       }
+      try {
+        await deps.sendCode({ projectId, user, email, code, expiresInMinutes: Math.round(options.codeTtlMs / 60_000) });
+      } catch (error) {
+        // Nobody received this code: void it, so the user may ask again at once instead of waiting out a cooldown.
+        await store.voidVerification(verificationId, now);
+        throw error;
+      }
       await store.recordSend(projectId, userId, clientAddress, now);
-      await deps.sendCode({ projectId, user, email, code, expiresInMinutes: Math.round(options.codeTtlMs / 60_000) });
     },
 
     async verify(projectId: string, userId: string, code: string): Promise<{ status: VerificationStatus; verifiedAt: number }> {
       await requireUser(projectId, userId);
       const pending = await store.findPending(projectId, userId);
-      if (!pending) throw new MailroomError('VERIFICATION_NOT_PENDING', 'there is no verification in progress: register an email first');
+      if (!pending) throw notPending();
       const now = clock.now();
       if (now >= pending.expiresAt) {
         throw new MailroomError('VERIFICATION_CODE_EXPIRED', 'the code has expired: register again to get a new one');
       }
+      const attempts = await store.claimAttempt(pending.id, options.maxAttempts);
+      if (attempts === undefined) throw notPending();
       const expected = Buffer.from(pending.codeHash, 'hex');
       const presented = Buffer.from(await hashCode(projectId, pending.id, code), 'hex');
       if (!timingSafeEqual(expected, presented)) {
-        const attempts = await store.addAttempt(pending.id);
         const attemptsLeft = Math.max(0, options.maxAttempts - attempts);
         if (attemptsLeft === 0) {
           await store.voidVerification(pending.id, now);
@@ -125,7 +138,7 @@ export function createVerificationService(deps: {
         }
         throw new MailroomError('VERIFICATION_CODE_INVALID', 'the code is not correct', { attemptsLeft });
       }
-      await store.completeVerification(pending, now);
+      if (!(await store.completeVerification(pending, now))) throw notPending();
       return { status: 'verified', verifiedAt: now };
     },
   };
