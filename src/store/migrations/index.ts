@@ -7,6 +7,7 @@ import * as sendApi from './0003-send-api.js';
 import * as templates from './0005-templates.js';
 import * as verification from './0006-verification.js';
 import * as events from './0007-events.js';
+import * as dropRedundantIndexes from './0008-drop-redundant-indexes.js';
 import * as delivery from './0004-delivery.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -23,6 +24,7 @@ const steps: Record<string, { up: Step; down?: Step }> = {
   '0005-templates': templates,
   '0006-verification': verification,
   '0007-events': events,
+  '0008-drop-redundant-indexes': dropRedundantIndexes,
   '0004-delivery': delivery,
 };
 
