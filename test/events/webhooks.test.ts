@@ -13,7 +13,7 @@ describe.each(engineKinds)('webhooks on %s', (engine) => {
   let receiver: Receiver;
   beforeEach(async () => {
     m = await startTestMailroom(engine, {
-      env: { MAILROOM_WEBHOOK_RETRY_SCHEDULE: '100,200', MAILROOM_WEBHOOK_POLL_MS: '50', MAILROOM_WEBHOOK_TIMEOUT_MS: '1000', MAILROOM_WEBHOOK_CONCURRENCY: '1' },
+      env: { MAILROOM_WEBHOOKS_ALLOW_PRIVATE: 'loopback', MAILROOM_WEBHOOK_RETRY_SCHEDULE: '100,200', MAILROOM_WEBHOOK_POLL_MS: '50', MAILROOM_WEBHOOK_TIMEOUT_MS: '1000', MAILROOM_WEBHOOK_CONCURRENCY: '1' },
     });
     receiver = await startReceiver();
   });
@@ -181,7 +181,7 @@ describe.each(engineKinds)('webhooks on %s', (engine) => {
     expect(unknownEvent.json().details.field).toBe('body.events.0');
     expect((await create({ url: receiver.url, events: [] })).statusCode).toBe(400);
     expect((await create({ url: receiver.url })).json().details.field).toBe('body.events');
-    // Link-local (cloud metadata) and private networks are refused by default; loopback is allowed.
+    // Link-local (cloud metadata) and private networks are refused even when loopback is allowed.
     const metadata = await create({ url: 'http://169.254.169.254/latest', events: ['email.sent'] });
     expect(metadata.statusCode).toBe(400);
     expect(metadata.json().code).toBe('WEBHOOK_URL_NOT_ALLOWED');
@@ -235,14 +235,19 @@ describe.each(engineKinds)('webhooks on %s', (engine) => {
 });
 
 describe('webhook target policy', () => {
-  it('MAILROOM_WEBHOOKS_ALLOW_PRIVATE=false refuses loopback at creation', async () => {
-    const m = await startTestMailroom('sqlite', { env: { MAILROOM_WEBHOOKS_ALLOW_PRIVATE: 'false' } });
+  it.each([
+    ['by default', {}],
+    ['with MAILROOM_WEBHOOKS_ALLOW_PRIVATE=false', { MAILROOM_WEBHOOKS_ALLOW_PRIVATE: 'false' }],
+  ])('refuses loopback at creation %s', async (_, env: Record<string, string>) => {
+    const m = await startTestMailroom('sqlite', { env });
     try {
-      for (const url of ['http://127.0.0.1:9/hook', 'http://[::1]:9/hook', 'http://localhost:9/hook']) {
+      expect(m.config.webhookAllowPrivate).toBe('none');
+      for (const url of ['http://127.0.0.1:9/hook', 'http://[::1]:9/hook', 'http://localhost:9/hook', 'http://10.0.0.1/hook']) {
         const res = await m.request({ method: 'POST', url: '/api/v1/webhooks', headers: m.serverHeaders, body: { url, events: ['email.queued'] } });
         expect(res.statusCode, url).toBe(400);
         expect(res.json().code).toBe('WEBHOOK_URL_NOT_ALLOWED');
       }
+      expect((await m.request({ method: 'GET', url: '/api/v1/webhooks', headers: m.serverHeaders })).json().items).toEqual([]);
     } finally {
       await m.close();
     }
