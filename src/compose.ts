@@ -53,7 +53,7 @@ export async function createCore(config: Config, options: CoreOptions) {
   }
   const store: Store = createStore(engine);
   const events = createEventBus((error, event) => options.logger.error({ err: error, event }, 'event listener failed'));
-  const projects = createProjectService({ store: store.projects, clock });
+  const projects = createProjectService({ store: store.projects, clock, relayPolicy: config.webhookAllowPrivate });
   const userTokens = createUserTokens({
     projects: store.projects,
     clock,
