@@ -4,7 +4,7 @@ import { MailroomError, notFound } from '../errors.js';
 import { generateApiKey, hashApiKey } from '../auth/api-keys.js';
 import { isPermission, type KeyKind, type Principal } from '../auth/permissions.js';
 import type { PrivateTargetPolicy } from '../webhooks/address-policy.js';
-import { acceptSmtpUrl } from './smtp-url.js';
+import { acceptSmtpUrl, type ResolveHost } from './smtp-url.js';
 import type { ApiKey, Project, ProjectSettings, ProjectStore, StoredApiKey } from './types.js';
 
 export interface CreatedProject {
@@ -27,6 +27,8 @@ export function createProjectService(deps: {
   clock: Clock;
   /** Which networks a project's own SMTP relay may be on when set through updateProject; default: any. */
   relayPolicy?: PrivateTargetPolicy;
+  /** Resolves relay host names for that check; without it only address literals and localhost are judged. */
+  resolveHost?: ResolveHost;
 }) {
   const { store, clock } = deps;
 
@@ -88,7 +90,7 @@ export function createProjectService(deps: {
       let settings = patch.settings;
       if (settings?.smtpUrl !== undefined) {
         const current = await this.getProject(id);
-        settings = { ...settings, smtpUrl: acceptSmtpUrl(settings.smtpUrl, current.settings.smtpUrl, deps.relayPolicy ?? 'all') };
+        settings = { ...settings, smtpUrl: await acceptSmtpUrl(settings.smtpUrl, current.settings.smtpUrl, deps.relayPolicy ?? 'all', deps.resolveHost) };
       }
       const updated = await store.updateProject(id, { ...patch, ...(settings ? { settings } : {}), updatedAt: clock.now() });
       if (!updated) throw notFound('project', id);

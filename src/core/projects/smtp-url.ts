@@ -6,7 +6,10 @@
  * the delivery worker at this machine or a private network.
  */
 import { invalidField, MailroomError } from '../errors.js';
-import { isHostAllowed, type PrivateTargetPolicy } from '../webhooks/address-policy.js';
+import { isAddressAllowed, isHostAllowed, type PrivateTargetPolicy } from '../webhooks/address-policy.js';
+
+/** The addresses a host name resolves to (a DNS port, so core does no I/O of its own). */
+export type ResolveHost = (hostname: string) => Promise<string[]>;
 
 const mask = '***';
 
@@ -25,9 +28,16 @@ export function maskSmtpUrl(value: string): string {
 /**
  * The smtpUrl to store for a settings update. A masked password stands for the
  * stored one, and only when everything else is unchanged; a new relay is
- * checked against the policy. `previous` is the URL stored now, if any.
+ * checked against the policy: an address literal (or localhost) directly, a
+ * name by the addresses it resolves to now (a name that does not resolve is
+ * accepted: delivery to it fails until it does). `previous` is the URL stored now, if any.
  */
-export function acceptSmtpUrl(value: string, previous: string | undefined, policy: PrivateTargetPolicy): string {
+export async function acceptSmtpUrl(
+  value: string,
+  previous: string | undefined,
+  policy: PrivateTargetPolicy,
+  resolveHost?: ResolveHost,
+): Promise<string> {
   if (previous !== undefined && value === previous) return previous;
   let url: URL;
   try {
@@ -40,8 +50,13 @@ export function acceptSmtpUrl(value: string, previous: string | undefined, polic
     throw invalidField('settings.smtpUrl', `"${mask}" stands for the stored password only when the rest of the URL is unchanged; send the whole URL`);
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw invalidField('settings.smtpUrl', 'must be an smtp:// or smtps:// URL');
-  if (!isHostAllowed(url.hostname, policy)) {
-    throw new MailroomError('SMTP_URL_NOT_ALLOWED', `settings.smtpUrl: ${url.hostname} is on a network this server does not call`, { field: 'settings.smtpUrl' });
+  const refuse = (why: string) =>
+    new MailroomError('SMTP_URL_NOT_ALLOWED', `settings.smtpUrl: ${why}, on a network this server does not call`, { field: 'settings.smtpUrl' });
+  if (!isHostAllowed(url.hostname, policy)) throw refuse(url.hostname);
+  if (policy !== 'all' && resolveHost) {
+    const addresses = await resolveHost(url.hostname.replace(/^\[(.*)\]$/, '$1')).catch(() => [] as string[]);
+    const refused = addresses.find((a) => !isAddressAllowed(a, policy));
+    if (refused !== undefined) throw refuse(`${url.hostname} resolves to ${refused}`);
   }
   return value;
 }
