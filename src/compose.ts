@@ -2,6 +2,7 @@
  * The composition root: config -> store -> core -> api (and, later, delivery).
  * The only module that knows every part; everything else gets its dependencies passed in.
  */
+import { lookup } from 'node:dns/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './api/app.js';
@@ -53,7 +54,12 @@ export async function createCore(config: Config, options: CoreOptions) {
   }
   const store: Store = createStore(engine);
   const events = createEventBus((error, event) => options.logger.error({ err: error, event }, 'event listener failed'));
-  const projects = createProjectService({ store: store.projects, clock });
+  const projects = createProjectService({
+    store: store.projects,
+    clock,
+    relayPolicy: config.webhookAllowPrivate,
+    resolveHost: async (hostname) => (await lookup(hostname, { all: true })).map((a) => a.address),
+  });
   const userTokens = createUserTokens({
     projects: store.projects,
     clock,

@@ -105,7 +105,7 @@ function retrySchedule(env: Env): number[] {
 }
 
 function allowPrivate(env: Env): 'all' | 'loopback' | 'none' {
-  const raw = (env.MAILROOM_WEBHOOKS_ALLOW_PRIVATE || 'loopback').toLowerCase();
+  const raw = (env.MAILROOM_WEBHOOKS_ALLOW_PRIVATE || 'none').toLowerCase();
   if (raw === 'true' || raw === 'all') return 'all';
   if (raw === 'false' || raw === 'none') return 'none';
   if (raw === 'loopback') return 'loopback';

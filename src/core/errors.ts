@@ -41,6 +41,7 @@ export const errorCatalog = {
   BLOCK_IN_USE: { kind: 'conflict', meaning: 'The block is referenced by templates; details.templates names them.' },
   TEMPLATE_NAME_TAKEN: { kind: 'conflict', meaning: 'Another template of the project already has this name.' },
   WEBHOOK_URL_NOT_ALLOWED: { kind: 'invalid', meaning: 'The webhook URL points at a network this server may not call (MAILROOM_WEBHOOKS_ALLOW_PRIVATE).' },
+  SMTP_URL_NOT_ALLOWED: { kind: 'invalid', meaning: "The project's SMTP relay points at a network this server may not call (MAILROOM_WEBHOOKS_ALLOW_PRIVATE)." },
   INVALID_UNSUBSCRIBE_LINK: { kind: 'forbidden', meaning: 'The unsubscribe link is malformed or its signature does not match.' },
   RATE_LIMITED: { kind: 'rate_limited', meaning: 'Too many requests; retry after the given delay.' },
   INTERNAL_ERROR: { kind: 'internal', meaning: 'An unexpected error; it has been logged.' },

@@ -1,4 +1,5 @@
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import { comparableEmail } from '../core/addresses.js';
 import type { DeliveryStore, HandOff, RenderResults } from '../core/delivery/types.js';
 import type { OutboxMessage } from '../core/outbox/types.js';
 import type { Project } from '../core/projects/types.js';
@@ -45,7 +46,7 @@ export async function renderBatch(deps: RenderDeps, project: Project, messages: 
 
   const suppressed = await deps.store.suppressedAmong(project.id, addressed.map((a) => a.to));
   for (const { message, to } of addressed) {
-    if (suppressed.has(to.toLowerCase())) {
+    if (suppressed.has(comparableEmail(to))) {
       results.skips.push({ id: message.id, reason: 'suppressed' });
       continue;
     }

@@ -49,6 +49,29 @@ describe.each(engineKinds)('suppressions, capture inbox and one-click unsubscrib
     expect((await m.request({ method: 'DELETE', url: '/api/v1/emails/suppressions/a@example.com', headers: h })).statusCode).toBe(404);
   });
 
+  it('suppresses an internationalised address in the one canonical form sends use (punycode, lower case)', async () => {
+    m = await startDeliveringMailroom(engine);
+    const h = m.serverHeaders;
+    const added = await m.request({ method: 'POST', url: '/api/v1/emails/suppressions', headers: h, body: { email: 'X@Bücher.de' } });
+    expect(added.statusCode).toBe(201);
+    expect(added.json().email).toBe('x@xn--bcher-kva.de');
+    // The same address in its ASCII spelling is the same entry.
+    await m.request({ method: 'POST', url: '/api/v1/emails/suppressions', headers: h, body: { email: 'x@xn--bcher-kva.de', detail: 'again' } });
+    const list = (await m.request({ method: 'GET', url: '/api/v1/emails/suppressions', headers: h })).json().items;
+    expect(list).toEqual([expect.objectContaining({ email: 'x@xn--bcher-kva.de', reason: 'manual', detail: 'again' })]);
+    expect((await m.request({ method: 'GET', url: `/api/v1/emails/suppressions/${encodeURIComponent('x@bücher.de')}`, headers: h })).statusCode).toBe(200);
+
+    const auth = { authorization: `Bearer ${m.project.secret_server_key}` };
+    const sent = await m.request({ method: 'POST', url: '/mail/send', headers: auth, body: { from: 'app@example.com', to: ['x@bücher.de', 'X@xn--bcher-kva.de'], subject: 's', html: 'h' } });
+    expect(sent.statusCode).toBe(200);
+    for (const id of sent.json().ids as string[]) expect(await settled(m, id, ['sent', 'skipped'])).toMatchObject({ status: 'skipped', skipReason: 'suppressed' });
+    const inbox = await m.request({ method: 'GET', url: '/api/v1/dev/inbox', headers: h });
+    expect(inbox.json().items).toEqual([]);
+
+    expect((await m.request({ method: 'DELETE', url: `/api/v1/emails/suppressions/${encodeURIComponent('X@BÜCHER.DE')}`, headers: h })).statusCode).toBe(204);
+    expect((await m.request({ method: 'GET', url: '/api/v1/emails/suppressions', headers: h })).json().items).toEqual([]);
+  });
+
   it('delivers into the capture inbox without SMTP_URL; the dev inbox lists and shows raw MIME per project', async () => {
     m = await startDeliveringMailroom(engine);
     const [id] = await send(m, { recipient: { email: 'dev@example.com' }, subject: 'Captured!' }, { recipient: { email: 'other@example.com' } });

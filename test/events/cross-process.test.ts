@@ -21,7 +21,7 @@ function raiseInChild(databaseUrl: string, projectId: string, uuid: string): Pro
 describe('events across processes on postgres', () => {
   let m: TestMailroom;
   beforeEach(async () => {
-    m = await startTestMailroom('postgres', { env: { MAILROOM_WEBHOOK_POLL_MS: '50' } });
+    m = await startTestMailroom('postgres', { env: { MAILROOM_WEBHOOKS_ALLOW_PRIVATE: 'loopback', MAILROOM_WEBHOOK_POLL_MS: '50' } });
   });
   afterEach(() => m.close());
 

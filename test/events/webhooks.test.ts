@@ -13,7 +13,7 @@ describe.each(engineKinds)('webhooks on %s', (engine) => {
   let receiver: Receiver;
   beforeEach(async () => {
     m = await startTestMailroom(engine, {
-      env: { MAILROOM_WEBHOOK_RETRY_SCHEDULE: '100,200', MAILROOM_WEBHOOK_POLL_MS: '50', MAILROOM_WEBHOOK_TIMEOUT_MS: '1000', MAILROOM_WEBHOOK_CONCURRENCY: '1' },
+      env: { MAILROOM_WEBHOOKS_ALLOW_PRIVATE: 'loopback', MAILROOM_WEBHOOK_RETRY_SCHEDULE: '100,200', MAILROOM_WEBHOOK_POLL_MS: '50', MAILROOM_WEBHOOK_TIMEOUT_MS: '1000', MAILROOM_WEBHOOK_CONCURRENCY: '1' },
     });
     receiver = await startReceiver();
   });
@@ -181,7 +181,7 @@ describe.each(engineKinds)('webhooks on %s', (engine) => {
     expect(unknownEvent.json().details.field).toBe('body.events.0');
     expect((await create({ url: receiver.url, events: [] })).statusCode).toBe(400);
     expect((await create({ url: receiver.url })).json().details.field).toBe('body.events');
-    // Link-local (cloud metadata) and private networks are refused by default; loopback is allowed.
+    // Link-local (cloud metadata) and private networks are refused even when loopback is allowed.
     const metadata = await create({ url: 'http://169.254.169.254/latest', events: ['email.sent'] });
     expect(metadata.statusCode).toBe(400);
     expect(metadata.json().code).toBe('WEBHOOK_URL_NOT_ALLOWED');
@@ -232,17 +232,62 @@ describe.each(engineKinds)('webhooks on %s', (engine) => {
     expect((await m.request({ method: 'GET', url: '/api/v1/webhooks', headers: h(emailsOnly) })).statusCode).toBe(403);
     expect((await m.request({ method: 'GET', url: '/api/v1/webhooks' })).statusCode).toBe(401);
   });
+
+  it('subscribes only to events whose resource the key may read', async () => {
+    const webhooksOnly = (await m.core.projects.createKey(m.project.project_id, { kind: 'scoped', permissions: ['webhooks:*'] })).key;
+    const withEmails = (await m.core.projects.createKey(m.project.project_id, { kind: 'scoped', permissions: ['webhooks:*', 'emails:read'] })).key;
+    const h = (key: string) => ({ authorization: `Bearer ${key}` });
+    for (const [events, permission] of [
+      [['email.block.created'], 'email.blocks:read'],
+      [['email.template.updated'], 'email.templates:read'],
+      [['email.sent'], 'emails:read'],
+    ] as const) {
+      const denied = await create({ url: receiver.url, events }, h(webhooksOnly));
+      expect(denied.statusCode, events[0]).toBe(403);
+      expect(denied.json()).toMatchObject({ code: 'INSUFFICIENT_PERMISSION', details: { permission, field: 'events' } });
+    }
+    const mixed = await create({ url: receiver.url, events: ['email.sent', 'email.block.deleted'] }, h(withEmails));
+    expect(mixed.statusCode).toBe(403);
+    expect(mixed.json().details.permission).toBe('email.blocks:read');
+    expect((await m.request({ method: 'GET', url: '/api/v1/webhooks', headers: m.serverHeaders })).json().items).toEqual([]);
+
+    // Nothing reaches the receiver: no endpoint was created.
+    m.core.events.emit('block:add', block(m.project.project_id));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(receiver.requests).toHaveLength(0);
+
+    const ok = await create({ url: receiver.url, events: ['email.sent'] }, h(withEmails));
+    expect(ok.statusCode).toBe(201);
+    const { id } = ok.json();
+    const widen = await m.request({ method: 'PATCH', url: `/api/v1/webhooks/${id}`, headers: h(withEmails), body: { events: ['email.sent', 'email.template.created'] } });
+    expect(widen.statusCode).toBe(403);
+    expect(widen.json().details.permission).toBe('email.templates:read');
+
+    // An endpoint carrying block events, made by a secret key, cannot be re-pointed by a key that may not read blocks.
+    const blocks = (await create({ url: receiver.url, events: ['email.block.created'] })).json();
+    const repoint = await m.request({ method: 'PATCH', url: `/api/v1/webhooks/${blocks.id}`, headers: h(withEmails), body: { url: 'https://example.com/steal' } });
+    expect(repoint.statusCode).toBe(403);
+    expect(repoint.json().details.permission).toBe('email.blocks:read');
+    const relabel = await m.request({ method: 'PATCH', url: `/api/v1/webhooks/${blocks.id}`, headers: h(withEmails), body: { description: 'renamed', enabled: false } });
+    expect(relabel.statusCode).toBe(200);
+    expect((await m.request({ method: 'GET', url: `/api/v1/webhooks/${blocks.id}`, headers: m.serverHeaders })).json()).toMatchObject({ url: receiver.url, enabled: false });
+  });
 });
 
 describe('webhook target policy', () => {
-  it('MAILROOM_WEBHOOKS_ALLOW_PRIVATE=false refuses loopback at creation', async () => {
-    const m = await startTestMailroom('sqlite', { env: { MAILROOM_WEBHOOKS_ALLOW_PRIVATE: 'false' } });
+  it.each([
+    ['by default', {}],
+    ['with MAILROOM_WEBHOOKS_ALLOW_PRIVATE=false', { MAILROOM_WEBHOOKS_ALLOW_PRIVATE: 'false' }],
+  ])('refuses loopback at creation %s', async (_, env: Record<string, string>) => {
+    const m = await startTestMailroom('sqlite', { env });
     try {
-      for (const url of ['http://127.0.0.1:9/hook', 'http://[::1]:9/hook', 'http://localhost:9/hook']) {
+      expect(m.config.webhookAllowPrivate).toBe('none');
+      for (const url of ['http://127.0.0.1:9/hook', 'http://[::1]:9/hook', 'http://localhost:9/hook', 'http://10.0.0.1/hook']) {
         const res = await m.request({ method: 'POST', url: '/api/v1/webhooks', headers: m.serverHeaders, body: { url, events: ['email.queued'] } });
         expect(res.statusCode, url).toBe(400);
         expect(res.json().code).toBe('WEBHOOK_URL_NOT_ALLOWED');
       }
+      expect((await m.request({ method: 'GET', url: '/api/v1/webhooks', headers: m.serverHeaders })).json().items).toEqual([]);
     } finally {
       await m.close();
     }

@@ -36,6 +36,21 @@ describe.each(engineKinds)('users on %s', (engine) => {
     expect(gone.headers['x-stack-known-error']).toBe('NOT_FOUND');
   });
 
+  it('a changed primary email is no longer verified unless the patch says so', async () => {
+    const { id } = (await req('POST', '/api/v1/users', { primary_email: 'old@example.com', primary_email_verified: true })).json();
+    const same = await req('PATCH', `/api/v1/users/${id}`, { primary_email: 'old@example.com', display_name: 'Same' });
+    expect(same.json()).toMatchObject({ primary_email: 'old@example.com', primary_email_verified: true });
+    const changed = await req('PATCH', `/api/v1/users/${id}`, { primary_email: 'new@example.com' });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toMatchObject({ primary_email: 'new@example.com', primary_email_verified: false });
+    expect((await req('GET', `/api/v1/users/${id}`)).json()).toMatchObject({ primary_email: 'new@example.com', primary_email_verified: false });
+    const vouched = await req('PATCH', `/api/v1/users/${id}`, { primary_email: 'third@example.com', primary_email_verified: true });
+    expect(vouched.json()).toMatchObject({ primary_email: 'third@example.com', primary_email_verified: true });
+    const cleared = await req('PATCH', `/api/v1/users/${id}`, { primary_email: null });
+    expect(cleared.json()).toMatchObject({ primary_email: null, primary_email_verified: false });
+    expect((await req('PATCH', '/api/v1/users/no-such-user', { primary_email: 'x@example.com' })).statusCode).toBe(404);
+  });
+
   it('lists newest first with cursor pagination', async () => {
     const fresh = await startTestMailroom(engine);
     try {

@@ -31,7 +31,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ApiDeps): void {
       },
     },
     async (request, reply) => {
-      const { webhook, secret } = await deps.webhooks.create(principalOf(request).projectId, request.body);
+      const { webhook, secret } = await deps.webhooks.create(principalOf(request), request.body);
       return reply.code(201).send({ ...serializeWebhook(webhook), secret });
     },
   );
@@ -70,7 +70,7 @@ export function webhookRoutes(app: FastifyInstance, deps: ApiDeps): void {
         response: { 200: webhookSchema, '4xx': errorSchemas.stack },
       },
     },
-    async (request) => serializeWebhook(await deps.webhooks.update(principalOf(request).projectId, request.params.id, request.body)),
+    async (request) => serializeWebhook(await deps.webhooks.update(principalOf(request), request.params.id, request.body)),
   );
 
   app.delete<{ Params: { id: string } }>(

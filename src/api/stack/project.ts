@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { maskSmtpUrl } from '../../core/projects/smtp-url.js';
 import type { Project, ProjectSettings } from '../../core/projects/types.js';
 import { principalOf } from '../shared/auth.js';
 import { errorSchemas } from '../shared/families.js';
@@ -17,13 +18,17 @@ const projectSchema = {
   },
 } as const;
 
-/** DKIM private keys never leave the server once set. */
+/** DKIM private keys and SMTP relay passwords never leave the server once set. */
 function serializeProject(project: Project) {
-  const { dkim, ...settings } = project.settings;
+  const { dkim, smtpUrl, ...settings } = project.settings;
   return {
     id: project.id,
     name: project.name,
-    settings: { ...settings, ...(dkim ? { dkim: { domainName: dkim.domainName, keySelector: dkim.keySelector } } : {}) },
+    settings: {
+      ...settings,
+      ...(smtpUrl !== undefined ? { smtpUrl: maskSmtpUrl(smtpUrl) } : {}),
+      ...(dkim ? { dkim: { domainName: dkim.domainName, keySelector: dkim.keySelector } } : {}),
+    },
     created_at: iso(project.createdAt),
     updated_at: iso(project.updatedAt),
   };
@@ -45,7 +50,7 @@ export function projectRoutes(app: FastifyInstance, deps: ApiDeps): void {
       preHandler: deps.auth.require('project:update'),
       schema: {
         tags: ['projects'],
-        summary: 'Rename the project or change its settings (admin key)',
+        summary: 'Rename the project or change its settings (admin key); settings replace the stored ones, smtpUrl may keep its password as ***',
         body: {
           type: 'object',
           additionalProperties: false,

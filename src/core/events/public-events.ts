@@ -110,6 +110,13 @@ export function readPermissionFor(event: Pick<NewPublicEvent, 'resource'>): Perm
   return `${event.resource}:read`;
 }
 
+/** What a key must be able to read to subscribe a webhook to `type`: the same resource the event comes from. */
+export function readPermissionForTopic(type: WebhookEventType): Permission {
+  if (type.startsWith('email.block.')) return 'email.blocks:read';
+  if (type.startsWith('email.template.')) return 'email.templates:read';
+  return 'emails:read';
+}
+
 const isoOrNull = (value: unknown) => (typeof value === 'number' ? new Date(value).toISOString() : null);
 
 /**

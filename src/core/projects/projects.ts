@@ -3,6 +3,8 @@ import type { Clock } from '../clock.js';
 import { MailroomError, notFound } from '../errors.js';
 import { generateApiKey, hashApiKey } from '../auth/api-keys.js';
 import { isPermission, type KeyKind, type Principal } from '../auth/permissions.js';
+import type { PrivateTargetPolicy } from '../webhooks/address-policy.js';
+import { acceptSmtpUrl, type ResolveHost } from './smtp-url.js';
 import type { ApiKey, Project, ProjectSettings, ProjectStore, StoredApiKey } from './types.js';
 
 export interface CreatedProject {
@@ -20,7 +22,14 @@ export interface CreatedKey {
 /** last_used_at is advisory; writing it at most once a minute keeps auth off the write path. */
 const touchIntervalMs = 60_000;
 
-export function createProjectService(deps: { store: ProjectStore; clock: Clock }) {
+export function createProjectService(deps: {
+  store: ProjectStore;
+  clock: Clock;
+  /** Which networks a project's own SMTP relay may be on when set through updateProject; default: any. */
+  relayPolicy?: PrivateTargetPolicy;
+  /** Resolves relay host names for that check; without it only address literals and localhost are judged. */
+  resolveHost?: ResolveHost;
+}) {
   const { store, clock } = deps;
 
   function newKey(projectId: string, kind: KeyKind, name: string, permissions: string[]): { key: string; stored: StoredApiKey } {
@@ -76,8 +85,14 @@ export function createProjectService(deps: { store: ProjectStore; clock: Clock }
     listProjects: () => store.listProjects(),
     countProjects: () => store.countProjects(),
 
+    /** Settings replace the stored ones; see smtp-url.ts for how settings.smtpUrl is accepted. */
     async updateProject(id: string, patch: { name?: string; settings?: ProjectSettings }): Promise<Project> {
-      const updated = await store.updateProject(id, { ...patch, updatedAt: clock.now() });
+      let settings = patch.settings;
+      if (settings?.smtpUrl !== undefined) {
+        const current = await this.getProject(id);
+        settings = { ...settings, smtpUrl: await acceptSmtpUrl(settings.smtpUrl, current.settings.smtpUrl, deps.relayPolicy ?? 'all', deps.resolveHost) };
+      }
+      const updated = await store.updateProject(id, { ...patch, ...(settings ? { settings } : {}), updatedAt: clock.now() });
       if (!updated) throw notFound('project', id);
       return updated;
     },

@@ -1,11 +1,13 @@
+import { canonicalEmail, comparableEmail } from '../addresses.js';
 import type { Clock } from '../clock.js';
-import { invalidField, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import type { Suppression, SuppressionReason, SuppressionStore } from './types.js';
 
-/** Addresses compare case-insensitively: one entry per lower-cased address. */
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
-
-const looksLikeEmail = (email: string) => /^[^\s@]+@[^\s@]+$/.test(email) && email.length <= 320;
+/**
+ * Entries created before addresses were canonicalised hold the address only
+ * trimmed and lower-cased (an IDN domain as typed); get and remove still find them.
+ */
+const legacyForm = (email: string): string => email.trim().toLowerCase();
 
 /**
  * Addresses a project no longer sends to: hard bounces, one-click unsubscribes and
@@ -20,21 +22,24 @@ export function createSuppressionService(deps: { store: SuppressionStore; clock:
     },
 
     async add(projectId: string, input: { email: string; reason?: SuppressionReason; detail?: string | null }): Promise<Suppression> {
-      const email = normalizeEmail(input.email);
-      if (!looksLikeEmail(email)) throw invalidField('email', 'must be an email address');
+      const email = canonicalEmail(input.email);
       const entry: Suppression = { projectId, email, reason: input.reason ?? 'manual', detail: input.detail ?? null, createdAt: deps.clock.now() };
       await deps.store.put(entry);
       return entry;
     },
 
     async get(projectId: string, email: string): Promise<Suppression> {
-      const found = await deps.store.get(projectId, normalizeEmail(email));
+      const canonical = comparableEmail(email);
+      const found = (await deps.store.get(projectId, canonical)) ?? (legacyForm(email) !== canonical ? await deps.store.get(projectId, legacyForm(email)) : undefined);
       if (!found) throw notFound('suppression', email);
       return found;
     },
 
     async remove(projectId: string, email: string): Promise<void> {
-      if (!(await deps.store.remove(projectId, normalizeEmail(email)))) throw notFound('suppression', email);
+      const canonical = comparableEmail(email);
+      const removed =
+        (await deps.store.remove(projectId, canonical)) || (legacyForm(email) !== canonical && (await deps.store.remove(projectId, legacyForm(email))));
+      if (!removed) throw notFound('suppression', email);
     },
   };
 }

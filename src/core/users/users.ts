@@ -55,9 +55,19 @@ export function createUserService(deps: { store: UserStore; clock: Clock }) {
       return { items, nextCursor: rows.length > options.limit ? encodeCursor(items[items.length - 1]!) : null };
     },
 
+    /**
+     * A new primary email is unverified unless the same patch says otherwise:
+     * verifying one address must not vouch for the next.
+     */
     async update(projectId: string, id: string, patch: UserPatch): Promise<User> {
       const primaryEmail = normaliseEmail('primary_email', patch.primaryEmail);
-      const user = await store.updateUser(projectId, id, { ...patch, ...(primaryEmail !== undefined ? { primaryEmail } : {}) }, clock.now());
+      const next: UserPatch = { ...patch, ...(primaryEmail !== undefined ? { primaryEmail } : {}) };
+      if (primaryEmail !== undefined && patch.primaryEmailVerified === undefined) {
+        const current = await store.getUser(projectId, id);
+        if (!current) throw notFound('user', id);
+        if (current.primaryEmail !== primaryEmail) next.primaryEmailVerified = false;
+      }
+      const user = await store.updateUser(projectId, id, next, clock.now());
       if (!user) throw notFound('user', id);
       return user;
     },

@@ -1,8 +1,8 @@
 /**
  * Which network addresses webhook requests may reach. `all` allows any;
- * `loopback` (the default) allows public addresses and this machine but
- * refuses private, link-local (cloud metadata), shared and reserved ranges;
- * `none` allows public addresses only.
+ * `loopback` allows public addresses and this machine but refuses private,
+ * link-local (cloud metadata), shared and reserved ranges; `none` (the
+ * default) allows public addresses only.
  */
 import { BlockList, isIP } from 'node:net';
 

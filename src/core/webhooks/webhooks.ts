@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { invalidField, MailroomError, notFound } from '../errors.js';
-import { webhookEventTypes, type WebhookEventType } from '../events/public-events.js';
+import { hasPermission, type Principal } from '../auth/permissions.js';
+import { readPermissionForTopic, webhookEventTypes, type WebhookEventType } from '../events/public-events.js';
 import { isHostAllowed, type PrivateTargetPolicy } from './address-policy.js';
 import type { Webhook, WebhookDelivery, WebhookPatch, WebhookStore } from './types.js';
 
@@ -46,6 +47,23 @@ function checkEvents(events: string[]): WebhookEventType[] {
   return [...new Set(events as WebhookEventType[])];
 }
 
+/**
+ * A webhook carries event payloads (block content, template subjects, email
+ * statuses) to its URL, so pointing one at a set of events needs read access to
+ * each event's resource: 403 INSUFFICIENT_PERMISSION naming the first missing one.
+ */
+function checkReadable(principal: Principal, events: readonly WebhookEventType[]): void {
+  for (const type of events) {
+    const permission = readPermissionForTopic(type);
+    if (!hasPermission(principal, permission)) {
+      throw new MailroomError('INSUFFICIENT_PERMISSION', `events: subscribing to ${type} requires the permission ${permission}`, {
+        permission,
+        field: 'events',
+      });
+    }
+  }
+}
+
 /** Webhook endpoints of a project and their delivery log. */
 export function createWebhookService(deps: WebhookServiceDeps) {
   const { store, clock } = deps;
@@ -57,14 +75,16 @@ export function createWebhookService(deps: WebhookServiceDeps) {
   }
 
   return {
-    /** The secret is returned only here. */
-    async create(projectId: string, input: WebhookInput): Promise<{ webhook: Webhook; secret: string }> {
+    /** The secret is returned only here. `principal` (the caller) must be able to read every event's resource. */
+    async create(principal: Principal, input: WebhookInput): Promise<{ webhook: Webhook; secret: string }> {
       const now = clock.now();
+      const events = checkEvents(input.events);
+      checkReadable(principal, events);
       const webhook: Webhook = {
         id: randomUUID(),
-        projectId,
+        projectId: principal.projectId,
         url: checkUrl(input.url, deps.policy),
-        events: checkEvents(input.events),
+        events,
         description: input.description ?? null,
         enabled: input.enabled ?? true,
         createdAt: now,
@@ -78,10 +98,18 @@ export function createWebhookService(deps: WebhookServiceDeps) {
     list: (projectId: string) => store.list(projectId),
     get,
 
-    async update(projectId: string, id: string, input: Partial<WebhookInput>): Promise<Webhook> {
+    /**
+     * Changing the events, the URL, or enabling the endpoint decides where event
+     * payloads go, so the caller must be able to read every event it then carries.
+     */
+    async update(principal: Principal, id: string, input: Partial<WebhookInput>): Promise<Webhook> {
+      const { projectId } = principal;
       const patch: WebhookPatch = {};
       if (input.url !== undefined) patch.url = checkUrl(input.url, deps.policy);
       if (input.events !== undefined) patch.events = checkEvents(input.events);
+      if (patch.events !== undefined || patch.url !== undefined || input.enabled === true) {
+        checkReadable(principal, patch.events ?? (await get(projectId, id)).events);
+      }
       if (input.description !== undefined) patch.description = input.description;
       if (input.enabled !== undefined) patch.enabled = input.enabled;
       const updated = await store.update(projectId, id, patch, clock.now());

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { comparableEmail } from '../../core/addresses.js';
 import { canTransition, type OutboxStatus } from '../../core/outbox/lifecycle.js';
 import type { AppliedChange, Outcome } from '../../core/delivery/types.js';
 import type { Database } from '../schema.js';
@@ -55,7 +56,7 @@ export async function recordOutcomes(db: Kysely<Database>, owner: string, now: n
         if (outcome.status === 'bounced') {
           await trx
             .insertInto('suppressions')
-            .values({ project_id: outcome.suppress.projectId, email: outcome.suppress.email.toLowerCase(), reason: 'bounced', detail: outcome.attempt.response, created_at: now })
+            .values({ project_id: outcome.suppress.projectId, email: comparableEmail(outcome.suppress.email), reason: 'bounced', detail: outcome.attempt.response, created_at: now })
             .onConflict((oc) => oc.columns(['project_id', 'email']).doNothing())
             .execute();
         }
