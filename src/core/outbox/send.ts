@@ -140,6 +140,9 @@ export function createSendService(deps: SendDeps) {
     /** One content to many addresses: content validated once, each address parsed, one bulk insert. */
     async broadcast(projectId: string, template: Omit<NewMessage, 'recipient'>, to: readonly string[]): Promise<string[]> {
       if (to.length > sendLimits.maxBroadcastRecipients) throw invalidField('to', `at most ${sendLimits.maxBroadcastRecipients} recipients`);
+      // Every recipient gets their own message: a cc or bcc would get one copy per recipient.
+      if (template.cc?.length) throw invalidField('cc', 'is not accepted by broadcast (each recipient gets their own message); send to it separately');
+      if (template.bcc?.length) throw invalidField('bcc', 'is not accepted by broadcast (each recipient gets their own message); send to it separately');
       const base = validateMessage({ ...template, recipient: { email: 'check@example.com' } });
       if (base.templateId) await deps.renderer.assertTemplateExists(projectId, base.templateId);
       const { recipient: _r, recipientName: _n, ...shared } = base;
