@@ -26,7 +26,8 @@ export function buildMail(input: MailInput): Mail.Options {
   const mail: Mail.Options = {
     messageId: message.messageIdHeader ?? undefined,
     from: message.from ?? project.settings.defaultSender ?? input.fallbackSender,
-    to: input.to,
+    // The display name given with the address (`"Bob" <bob@example.com>`); the envelope stays the bare address.
+    to: message.recipientName ? { name: message.recipientName, address: input.to } : input.to,
     subject: input.subject,
     headers,
   };
