@@ -11,7 +11,7 @@ import type { EventBus } from '../events.js';
 import { assertEditable, canTransition, waitingStatus, type OutboxStatus } from './lifecycle.js';
 import type { MessagePatch, OutboxAdminStore } from './admin-types.js';
 import type { OutboxMessage, OutboxStore } from './types.js';
-import { validateBody, validateSubject } from './validate-message.js';
+import { validateBody, validateScheduledAt, validateSubject } from './validate-message.js';
 
 export interface EditRequest {
   action?: 'pause' | 'resume' | 'cancel';
@@ -19,6 +19,8 @@ export interface EditRequest {
   html?: string;
   /** Epoch ms; null means "now". */
   scheduledAt?: number | null;
+  /** The request field `scheduledAt` came from, for error messages (default `scheduledAt`). */
+  scheduledAtField?: string;
 }
 
 /** Statuses a worker may be holding; an edit there hands the message back to the queue to be rendered again. */
@@ -61,6 +63,7 @@ export function createOutboxEditor(deps: { outbox: OutboxStore; admin: OutboxAdm
     async edit(projectId: string, id: string, request: EditRequest): Promise<OutboxMessage> {
       validateSubject('subject', request.subject);
       validateBody('body', request.html);
+      validateScheduledAt(request.scheduledAtField ?? 'scheduledAt', request.scheduledAt, deps.clock.now());
       for (let race = 0; race < maxRaces; race++) {
         const message = await deps.outbox.getMessage(projectId, id);
         if (!message) throw notFound('email', id);
