@@ -78,6 +78,27 @@ describe.each(engineKinds)('outbox list, get and PATCH on %s', (engine) => {
     expect(back.status).toBe('queued');
   });
 
+  it('replacing the body of a template email needs a subject when the template gave it, or keeps the rendered one', async () => {
+    const fromTemplate = async () =>
+      (await m.core.enqueue(m.project.project_id, [{ source: 'send-email', recipient: { email: 'user@example.com' }, subject: null, templateId: 'welcome', variables: { name: 'Ann' } }]))[0]!;
+    const id = await fromTemplate();
+    const refused = await patch(id, { body: '<p>plain now</p>' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ code: 'SCHEMA_ERROR', error: expect.stringContaining('body.subject') });
+    expect((await get(id)).json()).toMatchObject({ template_id: 'welcome', subject: null });
+    const edited = await patch(id, { body: '<p>plain now</p>', subject: 'Welcome, Ann' });
+    expect(edited.statusCode).toBe(200);
+    expect(edited.json()).toMatchObject({ template_id: null, subject: 'Welcome, Ann', body: '<p>plain now</p>' });
+
+    // Rendered once already (then deferred): the subject the template gave is kept.
+    const rendered = await fromTemplate();
+    await m.core.engine.db.updateTable('outbox_messages').set({ rendered_subject: 'Hello Ann', rendered_html: '<p>Hi</p>' }).where('id', '=', rendered).execute();
+    await forceStatus(m, rendered, 'server-error');
+    const kept = await patch(rendered, { body: '<p>plain now</p>' });
+    expect(kept.statusCode).toBe(200);
+    expect(kept.json()).toMatchObject({ status: 'queued', template_id: null, subject: 'Hello Ann', body: '<p>plain now</p>' });
+  });
+
   it.each<OutboxStatus>(['sending', 'sent', 'skipped', 'delivered', 'delivery-delayed', 'bounced'])(
     'refuses every edit once the email is %s (EMAIL_NOT_EDITABLE), changing nothing',
     async (status) => {

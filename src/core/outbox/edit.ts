@@ -6,7 +6,7 @@
  * `sending` or later is past editing.
  */
 import type { Clock } from '../clock.js';
-import { MailroomError, notFound } from '../errors.js';
+import { invalidField, MailroomError, notFound } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { assertEditable, canTransition, waitingStatus, type OutboxStatus } from './lifecycle.js';
 import type { MessagePatch, OutboxAdminStore } from './admin-types.js';
@@ -36,6 +36,11 @@ export function createOutboxEditor(deps: { outbox: OutboxStore; admin: OutboxAdm
     const contentChanged = request.subject !== undefined || request.html !== undefined;
     if (request.subject !== undefined) patch.subject = request.subject;
     if (request.html !== undefined) Object.assign(patch, { html: request.html, clearTemplate: true });
+    if (request.html !== undefined && request.subject === undefined && message.templateId && !message.subject) {
+      // The template gave the subject; without it the message could only fail to render.
+      if (!message.renderedSubject) throw invalidField('body.subject', 'is required when body replaces a template that gave the subject');
+      patch.subject = message.renderedSubject;
+    }
     if (contentChanged) patch.clearRendered = true;
     let runAt = message.runAt;
     if (request.scheduledAt !== undefined) {
