@@ -109,6 +109,20 @@ describe.each(engineKinds)('delivery over SMTP on %s', (engine) => {
     expect((await m.core.store.delivery.listAttempts(id!)).map((a) => a.outcome)).toEqual(['deferred', 'deferred', 'deferred']);
   });
 
+  it('resumed out of server-error, a message gets a whole attempt budget again; the attempt history is kept', async () => {
+    sink = await startSmtpSink({ onRcpt: () => ({ code: 421, message: '4.3.2 System busy' }) });
+    m = await startDeliveringMailroom(engine, { SMTP_URL: sink.url, MAILROOM_MAX_ATTEMPTS: '3', MAILROOM_RETRY_BASE_MS: '20' });
+    const [id] = await send(m, {});
+    await settled(m, id!, ['server-error']);
+    const resumed = await m.request({ method: 'PATCH', url: `/api/v1/emails/outbox/${id}`, headers: m.serverHeaders, body: { status: 'queued' } });
+    expect(resumed.statusCode).toBe(200);
+    expect(resumed.json()).toMatchObject({ status: 'queued', attempt_count: 0, attempts: [{}, {}, {}] });
+    await settled(m, id!, ['server-error']);
+    const entry = (await m.request({ method: 'GET', url: `/api/v1/emails/outbox/${id}`, headers: m.serverHeaders })).json();
+    expect(entry.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(Array(6).fill('deferred'));
+    expect(entry).toMatchObject({ status: 'server-error', attempt_count: 3, last_error: expect.stringMatching(/gave up after 3 attempts/) });
+  });
+
   it('bounces on 5xx, suppresses the address, skips later sends until the suppression is removed', async () => {
     let refuse = true;
     sink = await startSmtpSink({ onRcpt: (address) => (refuse && address === 'gone@example.com' ? { code: 550, message: '5.1.1 No such user' } : undefined) });

@@ -60,6 +60,8 @@ export function createOutboxEditor(deps: { outbox: OutboxStore; admin: OutboxAdm
       target = waitingStatus(runAt, now);
     }
     if (workerHeld.has(message.status) && target !== message.status) patch.clearRendered = true;
+    // Taken back out of server-error, the message gets a whole attempt budget again, not just the one try left.
+    if (message.status === 'server-error' && target !== message.status && target !== 'skipped') patch.resetAttempts = true;
     patch.isPaused = target === 'paused';
     return { target, patch, reason };
   }
