@@ -28,7 +28,7 @@ export function createDeliveryStore(engine: Engine): DeliveryStore {
     recordOutcomes: (owner, now, outcomes) => recordOutcomes(db, owner, now, outcomes),
     releaseLeases: (owner, now) => releaseLeases(db, owner, now),
     extendLeases: (owner, until) => extendLeases(db, owner, until),
-    recoverExpiredLeases: (now) => recoverExpiredLeases(db, now),
+    recoverExpiredLeases: (now, maxAttempts) => recoverExpiredLeases(db, now, maxAttempts),
     takeTokens: (key, perSecond, want, now) => takeTokens(engine, key, perSecond, want, now),
     returnTokens: (key, perSecond, count, now) => returnTokens(engine, key, perSecond, count, now),
     listAttempts: (messageId) => listAttempts(db, messageId),
