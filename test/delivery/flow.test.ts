@@ -6,7 +6,7 @@ import { createLogger } from '../../src/logger.js';
 import { engineKinds } from '../support/engines.js';
 import type { TestMailroom } from '../support/mailroom.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
-import { message, send, settled, startDeliveringMailroom } from './helpers.js';
+import { attemptsOf, message, send, settled, startDeliveringMailroom } from './helpers.js';
 
 describe.each(engineKinds)('rate limits, fairness and shutdown on %s', (engine) => {
   let m: TestMailroom | undefined;
@@ -65,7 +65,7 @@ describe.each(engineKinds)('rate limits, fairness and shutdown on %s', (engine) 
     await settled(m, id!, ['sent']);
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(sink.received).toHaveLength(1);
-    expect((await m.core.store.delivery.listAttempts(id!)).map((a) => a.outcome)).toEqual(['sent']);
+    expect((await attemptsOf(m, id!)).map((a) => a.outcome)).toEqual(['sent']);
   });
 
   it('claims higher priority first within a project', async () => {

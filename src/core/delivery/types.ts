@@ -108,7 +108,6 @@ export interface DeliveryStore {
   /** Token bucket shared by every process: takes up to `want` tokens. */
   takeTokens(key: string, perSecond: number, want: number, now: number): Promise<{ granted: number; waitMs: number }>;
   returnTokens(key: string, perSecond: number, count: number, now: number): Promise<void>;
-  listAttempts(messageId: string): Promise<StoredAttempt[]>;
 }
 
 export interface CapturedMessage {
