@@ -9,7 +9,7 @@ export interface MailInput {
   to: string;
   subject: string;
   html: string | null;
-  text: string | null;
+  text: string;
   publicUrl: string;
   /** Used when neither the message nor the project names a sender. */
   fallbackSender: string;
@@ -32,7 +32,7 @@ export function buildMail(input: MailInput): Mail.Options {
     headers,
   };
   if (input.html !== null) mail.html = input.html;
-  if (input.text !== null) mail.text = input.text;
+  mail.text = input.text;
   if (message.replyTo) mail.replyTo = message.replyTo;
   if (message.cc.length) mail.cc = message.cc;
   if (message.bcc.length) mail.bcc = message.bcc;

@@ -47,7 +47,7 @@ export interface HandOff {
   id: string;
   subject: string;
   html: string | null;
-  text: string | null;
+  text: string;
 }
 
 export interface RenderResults {
