@@ -234,6 +234,17 @@ describe.each(engineKinds)('outbox list, get and PATCH on %s', (engine) => {
     }
   });
 
+  it('answers a cursor it did not hand out with 400 naming query.cursor, on every cursor-paged list', async () => {
+    const forged = [Buffer.from('yesterday:abc').toString('base64url'), Buffer.from('12345').toString('base64url'), 'not-a-cursor'];
+    for (const url of ['/api/v1/emails/outbox', '/api/v1/users', '/api/v1/dev/inbox']) {
+      for (const cursor of forged) {
+        const res = await m.request({ method: 'GET', url: `${url}?cursor=${cursor}`, headers: m.serverHeaders });
+        expect(res.statusCode, `${url} ${cursor}`).toBe(400);
+        expect(res.json()).toMatchObject({ code: 'SCHEMA_ERROR', error: 'query.cursor: is not a cursor this endpoint returned', details: { field: 'query.cursor' } });
+      }
+    }
+  });
+
   it('answers 404 for another project’s email on get and PATCH, and leaves it alone', async () => {
     const id = await sendOne();
     const other = await otherProject(m);
