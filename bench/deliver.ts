@@ -17,7 +17,7 @@ import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config.js';
 import { createCore, startDelivery } from '../src/compose.js';
 import { createLogger } from '../src/logger.js';
-import { createTextFromHtml } from '../src/delivery/text-part.js';
+import { textPartOf } from '../src/core/templates/text-part.js';
 import { noDelaySocket } from '../src/delivery/transports/no-delay-socket.js';
 
 function arg(name: string, fallback: string): string {
@@ -76,11 +76,10 @@ async function raw(sinkUrl: string): Promise<number> {
   const transport = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: Number(port), maxConnections, maxMessages: Infinity });
   // nodemailer honours a Mailer's getSocket hook; its typings do not declare it.
   (transport as unknown as { getSocket: typeof noDelaySocket }).getSocket = noDelaySocket;
-  const text = createTextFromHtml();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: count }, (_, i) =>
-      transport.sendMail({ from: 'bench@example.com', to: `r${i}@example.com`, subject: `Digest ${i}`, html, text: text(html), messageId: `<${i}@bench>` }),
+      transport.sendMail({ from: 'bench@example.com', to: `r${i}@example.com`, subject: `Digest ${i}`, html, text: textPartOf(html), messageId: `<${i}@bench>` }),
     ),
   );
   const seconds = (performance.now() - started) / 1000;

@@ -153,8 +153,6 @@ export async function createCore(config: Config, options: CoreOptions) {
     idempotency,
     suppressions,
     inbox,
-    /** Every SMTP attempt of a message (for the outbox item); check the message's project first. */
-    listDeliveryAttempts: (messageId: string) => store.delivery.listAttempts(messageId),
   };
 }
 

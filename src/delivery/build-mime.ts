@@ -9,7 +9,7 @@ export interface MailInput {
   to: string;
   subject: string;
   html: string | null;
-  text: string | null;
+  text: string;
   publicUrl: string;
   /** Used when neither the message nor the project names a sender. */
   fallbackSender: string;
@@ -26,12 +26,13 @@ export function buildMail(input: MailInput): Mail.Options {
   const mail: Mail.Options = {
     messageId: message.messageIdHeader ?? undefined,
     from: message.from ?? project.settings.defaultSender ?? input.fallbackSender,
-    to: input.to,
+    // The display name given with the address (`"Bob" <bob@example.com>`); the envelope stays the bare address.
+    to: message.recipientName ? { name: message.recipientName, address: input.to } : input.to,
     subject: input.subject,
     headers,
   };
   if (input.html !== null) mail.html = input.html;
-  if (input.text !== null) mail.text = input.text;
+  mail.text = input.text;
   if (message.replyTo) mail.replyTo = message.replyTo;
   if (message.cc.length) mail.cc = message.cc;
   if (message.bcc.length) mail.bcc = message.bcc;

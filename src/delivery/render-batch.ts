@@ -16,7 +16,6 @@ export interface ReadyToSend {
 export interface RenderDeps {
   store: DeliveryStore;
   renderer: EmailRenderer;
-  textFromHtml: (html: string) => string;
   publicUrl: string;
   fallbackSender: string;
 }
@@ -24,7 +23,7 @@ export interface RenderDeps {
 /**
  * The render step for one project's claimed messages: resolve user recipients to
  * their primary address now (not when accepted), skip suppressed addresses,
- * render, add a text part, build the nodemailer message. Nothing is written here.
+ * render (the renderer adds the text part), build the nodemailer message. Nothing is written here.
  */
 export async function renderBatch(deps: RenderDeps, project: Project, messages: readonly OutboxMessage[]) {
   const results: RenderResults = { skips: [], renderErrors: [], handOffs: [] };
@@ -62,9 +61,8 @@ export async function renderBatch(deps: RenderDeps, project: Project, messages: 
         locale: message.locale ?? user?.locale ?? project.settings.defaultLocale ?? null,
         recipient: { email: to, userId: message.recipientUserId, displayName: user?.displayName ?? null },
       });
-      const text = rendered.text ?? (rendered.html !== null ? deps.textFromHtml(rendered.html) : null);
-      const handOff: HandOff = { id: message.id, subject: rendered.subject, html: rendered.html, text };
-      const mail = buildMail({ message, project, to, subject: rendered.subject, html: rendered.html, text, publicUrl: deps.publicUrl, fallbackSender: deps.fallbackSender });
+      const handOff: HandOff = { id: message.id, subject: rendered.subject, html: rendered.html, text: rendered.text };
+      const mail = buildMail({ message, project, to, ...handOff, publicUrl: deps.publicUrl, fallbackSender: deps.fallbackSender });
       results.handOffs.push(handOff);
       ready.set(message.id, { message, project, to, mail });
     } catch (error) {

@@ -44,10 +44,10 @@ export function createWorker(deps: WorkerDeps) {
   async function recover(now: number): Promise<void> {
     if (now - lastRecovery < Math.min(config.pollMs, config.leaseMs / 2)) return;
     lastRecovery = now;
-    const { requeued, interrupted } = await store.recoverExpiredLeases(now);
-    if (requeued.length || interrupted.length) {
-      deps.logger.warn({ requeued: requeued.length, interrupted: interrupted.length }, 'recovered messages from expired leases');
-      emit([...requeued, ...interrupted], now);
+    const { requeued, interrupted, gaveUp } = await store.recoverExpiredLeases(now, config.maxAttempts);
+    if (requeued.length || interrupted.length || gaveUp.length) {
+      deps.logger.warn({ requeued: requeued.length, interrupted: interrupted.length, gaveUp: gaveUp.length }, 'recovered messages from expired leases');
+      emit([...requeued, ...interrupted, ...gaveUp], now);
     }
   }
 

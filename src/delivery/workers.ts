@@ -9,7 +9,6 @@ import type { EmailRenderer } from '../core/templates/renderer.js';
 import type { Config } from '../config.js';
 import { createProjectCache } from './project-cache.js';
 import { createRateLimiter } from './rate-limit.js';
-import { createTextFromHtml } from './text-part.js';
 import { createTransportRegistry } from './transports/registry.js';
 import { createWorker, type Worker } from './worker.js';
 
@@ -51,7 +50,6 @@ export async function startWorkers(deps: DeliveryDeps, count: number): Promise<W
   const shared = {
     store: deps.store,
     renderer: deps.renderer,
-    textFromHtml: createTextFromHtml(),
     publicUrl: config.publicUrl,
     fallbackSender: `mailroom@${new URL(config.publicUrl).hostname || 'localhost'}`,
     events: deps.events,

@@ -1,7 +1,8 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CaptureStore, CapturedMessage } from '../core/delivery/types.js';
 import type { CapturedMessagesTable, Database } from './schema.js';
 import { parseJson } from './json.js';
+import { likeEscape } from './like.js';
 
 function toCaptured(row: Selectable<CapturedMessagesTable>): CapturedMessage {
   return {
@@ -44,7 +45,7 @@ export function createCaptureStore(db: Kysely<Database>): CaptureStore {
         );
       }
       // envelope_to is a JSON array of addresses; a quoted substring match finds one exactly.
-      if (to) query = query.where('envelope_to', 'like', `%${JSON.stringify(to.toLowerCase()).replace(/[%_]/g, '')}%`);
+      if (to) query = query.where(sql<boolean>`envelope_to like ${`%${likeEscape(JSON.stringify(to.toLowerCase()))}%`} escape '\\'`);
       return (await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()).map(toCaptured);
     },
     async get(projectId, id) {

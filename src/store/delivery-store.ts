@@ -3,7 +3,6 @@ import type { Engine } from './database.js';
 import { claimDue } from './queries/claim-due.js';
 import { dueProjects } from './queries/due-projects.js';
 import { finishRendering } from './queries/finish-rendering.js';
-import { listAttempts } from './queries/list-attempts.js';
 import { lookupUsers } from './queries/lookup-users.js';
 import { nextWakeAt } from './queries/next-wake-at.js';
 import { promoteDue } from './queries/promote-due.js';
@@ -28,9 +27,8 @@ export function createDeliveryStore(engine: Engine): DeliveryStore {
     recordOutcomes: (owner, now, outcomes) => recordOutcomes(db, owner, now, outcomes),
     releaseLeases: (owner, now) => releaseLeases(db, owner, now),
     extendLeases: (owner, until) => extendLeases(db, owner, until),
-    recoverExpiredLeases: (now) => recoverExpiredLeases(db, now),
+    recoverExpiredLeases: (now, maxAttempts) => recoverExpiredLeases(db, now, maxAttempts),
     takeTokens: (key, perSecond, want, now) => takeTokens(engine, key, perSecond, want, now),
     returnTokens: (key, perSecond, count, now) => returnTokens(engine, key, perSecond, count, now),
-    listAttempts: (messageId) => listAttempts(db, messageId),
   };
 }

@@ -5,7 +5,7 @@ import { parseJson } from './json.js';
 
 export function createIdempotencyStore(db: Kysely<Database>): IdempotencyStore {
   return {
-    async claim(projectId, key, requestHash, now, expiresAt) {
+    async claim(projectId, key, requestHash, now, expiresAt, staleRunningBefore) {
       // An expired record no longer holds its key.
       await db.deleteFrom('idempotency_keys').where('project_id', '=', projectId).where('key', '=', key).where('expires_at', '<=', now).execute();
       const inserted = await db
@@ -17,6 +17,19 @@ export function createIdempotencyStore(db: Kysely<Database>): IdempotencyStore {
       const row = await db.selectFrom('idempotency_keys').selectAll().where('project_id', '=', projectId).where('key', '=', key).executeTakeFirst();
       // Released between our insert and select: the caller sees a conflict and may retry.
       if (!row) return { claimed: false, requestHash, state: 'running', response: null };
+      if (row.state === 'running' && Number(row.created_at) <= staleRunningBefore) {
+        // The request that claimed it died. Compare-and-set on its claim time: of several retries, one takes it.
+        const taken = await db
+          .updateTable('idempotency_keys')
+          .set({ request_hash: requestHash, created_at: now, expires_at: expiresAt })
+          .where('project_id', '=', projectId)
+          .where('key', '=', key)
+          .where('state', '=', 'running')
+          .where('created_at', '=', row.created_at)
+          .executeTakeFirst();
+        if (Number(taken.numUpdatedRows) === 1) return { claimed: true };
+        return { claimed: false, requestHash, state: 'running', response: null };
+      }
       return {
         claimed: false,
         requestHash: row.request_hash,

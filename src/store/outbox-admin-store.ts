@@ -1,11 +1,10 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { DeliveryAttempt, MessageHistory, OutboxAdminStore, OutboxFilter } from '../core/outbox/admin-types.js';
 import type { OutboxStatus } from '../core/outbox/lifecycle.js';
+import { likeEscape } from './like.js';
 import type { Database } from './schema.js';
 import { toOutboxMessage } from './outbox-store.js';
 import { updateMessageIf } from './queries/update-message-if.js';
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 
 function applyFilter(eb: ExpressionBuilder<Database, 'outbox_messages'>, projectId: string, filter: OutboxFilter) {
   const conditions = [eb('project_id', '=', projectId)];

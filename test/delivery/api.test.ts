@@ -92,6 +92,17 @@ describe.each(engineKinds)('suppressions, capture inbox and one-click unsubscrib
     await expect.poll(async () => (await m!.request({ method: 'GET', url: '/api/v1/dev/inbox?limit=1', headers: m!.serverHeaders })).json().pagination.next_cursor).not.toBeNull();
   });
 
+  it('filters the dev inbox by an address with _ or % in it, matching those characters literally', async () => {
+    m = await startDeliveringMailroom(engine);
+    const ids = await send(m, { recipient: { email: 'a_b@example.com' }, subject: 'underscore' }, { recipient: { email: 'axb@example.com' }, subject: 'x' }, { recipient: { email: '100%@example.com' }, subject: 'percent' });
+    for (const id of ids) await settled(m, id, ['sent']);
+    const subjects = async (to: string) =>
+      ((await m!.request({ method: 'GET', url: `/api/v1/dev/inbox?to=${encodeURIComponent(to)}`, headers: m!.serverHeaders })).json().items as { subject: string }[]).map((i) => i.subject);
+    expect(await subjects('a_b@example.com')).toEqual(['underscore']);
+    expect(await subjects('100%@example.com')).toEqual(['percent']);
+    expect(await subjects('a%b@example.com')).toEqual([]);
+  });
+
   it('one-click unsubscribe: the List-Unsubscribe link suppresses the address for that project only', async () => {
     m = await startDeliveringMailroom(engine);
     const [id] = await send(m, { recipient: { email: 'Fan@Example.com' }, transactional: false });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { engineKinds } from '../support/engines.js';
 import type { TestMailroom } from '../support/mailroom.js';
 import { parse, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
-import { row, send, settled, startDeliveringMailroom } from './helpers.js';
+import { attemptsOf, row, send, settled, startDeliveringMailroom } from './helpers.js';
 
 describe.each(engineKinds)('delivery over SMTP on %s', (engine) => {
   let m: TestMailroom | undefined;
@@ -55,8 +55,8 @@ describe.each(engineKinds)('delivery over SMTP on %s', (engine) => {
     expect(sent).toMatchObject({ attempts: 1, smtpQueueId: 'Q1', renderedSubject: 'Your receipt' });
     expect(sent.renderedText).toContain('Order 42');
     expect(sent.smtpResponse).toMatch(/^250 /);
-    const attempts = await m.core.store.delivery.listAttempts(id!);
-    expect(attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'sent', smtpCode: 250 })]);
+    const attempts = await attemptsOf(m, id!);
+    expect(attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'sent', smtp_code: 250 })]);
     expect(statuses).toEqual(['queued', 'rendering', 'sending', 'sent']);
   });
 
@@ -89,14 +89,14 @@ describe.each(engineKinds)('delivery over SMTP on %s', (engine) => {
     const [id] = await send(m, { recipient: { email: 'slow@example.com' } });
     const sent = await settled(m, id!, ['sent']);
     expect(sent.attempts).toBe(2);
-    const attempts = await m.core.store.delivery.listAttempts(id!);
-    expect(attempts.map((a) => [a.outcome, a.smtpCode, a.enhancedCode])).toEqual([
+    const attempts = await attemptsOf(m, id!);
+    expect(attempts.map((a) => [a.outcome, a.smtp_code, a.enhanced_code])).toEqual([
       ['deferred', 451, '4.7.1'],
       ['sent', 250, null],
     ]);
     expect(attempts[0]!.response).toContain('Greylisted');
     // The server asked for one second; the retry did not come sooner.
-    expect(attempts[1]!.startedAt - attempts[0]!.finishedAt!).toBeGreaterThanOrEqual(1000);
+    expect(Date.parse(attempts[1]!.started_at) - Date.parse(attempts[0]!.finished_at!)).toBeGreaterThanOrEqual(1000);
   });
 
   it('gives up after the attempt budget with server-error and the last reply', async () => {
@@ -106,7 +106,21 @@ describe.each(engineKinds)('delivery over SMTP on %s', (engine) => {
     const failed = await settled(m, id!, ['server-error']);
     expect(failed.attempts).toBe(3);
     expect(failed.lastError).toMatch(/gave up after 3 attempts.*421/);
-    expect((await m.core.store.delivery.listAttempts(id!)).map((a) => a.outcome)).toEqual(['deferred', 'deferred', 'deferred']);
+    expect((await attemptsOf(m, id!)).map((a) => a.outcome)).toEqual(['deferred', 'deferred', 'deferred']);
+  });
+
+  it('resumed out of server-error, a message gets a whole attempt budget again; the attempt history is kept', async () => {
+    sink = await startSmtpSink({ onRcpt: () => ({ code: 421, message: '4.3.2 System busy' }) });
+    m = await startDeliveringMailroom(engine, { SMTP_URL: sink.url, MAILROOM_MAX_ATTEMPTS: '3', MAILROOM_RETRY_BASE_MS: '20' });
+    const [id] = await send(m, {});
+    await settled(m, id!, ['server-error']);
+    const resumed = await m.request({ method: 'PATCH', url: `/api/v1/emails/outbox/${id}`, headers: m.serverHeaders, body: { status: 'queued' } });
+    expect(resumed.statusCode).toBe(200);
+    expect(resumed.json()).toMatchObject({ status: 'queued', attempt_count: 0, attempts: [{}, {}, {}] });
+    await settled(m, id!, ['server-error']);
+    const entry = (await m.request({ method: 'GET', url: `/api/v1/emails/outbox/${id}`, headers: m.serverHeaders })).json();
+    expect(entry.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(Array(6).fill('deferred'));
+    expect(entry).toMatchObject({ status: 'server-error', attempt_count: 3, last_error: expect.stringMatching(/gave up after 3 attempts/) });
   });
 
   it('bounces on 5xx, suppresses the address, skips later sends until the suppression is removed', async () => {
@@ -116,7 +130,7 @@ describe.each(engineKinds)('delivery over SMTP on %s', (engine) => {
     const [first] = await send(m, { recipient: { email: 'gone@example.com' } });
     const bounced = await settled(m, first!, ['bounced']);
     expect(bounced.lastError).toContain('550 5.1.1 No such user');
-    expect(await m.core.store.delivery.listAttempts(first!)).toEqual([expect.objectContaining({ outcome: 'bounced', smtpCode: 550, enhancedCode: '5.1.1' })]);
+    expect(await attemptsOf(m, first!)).toEqual([expect.objectContaining({ outcome: 'bounced', smtp_code: 550, enhanced_code: '5.1.1' })]);
 
     const list = await m.request({ method: 'GET', url: '/api/v1/emails/suppressions', headers: m.serverHeaders });
     expect(list.statusCode).toBe(200);
@@ -139,9 +153,9 @@ describe.each(engineKinds)('delivery over SMTP on %s', (engine) => {
     await probe.close();
     m = await startDeliveringMailroom(engine, { SMTP_URL: `smtp://127.0.0.1:${port}` });
     const [id] = await send(m, {});
-    const attempts = async () => m!.core.store.delivery.listAttempts(id!);
+    const attempts = async () => attemptsOf(m!, id!);
     await expect.poll(async () => (await attempts()).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
-    expect((await attempts())[0]).toMatchObject({ outcome: 'deferred', smtpCode: null });
+    expect((await attempts())[0]).toMatchObject({ outcome: 'deferred', smtp_code: null });
     expect((await row(m, id!)).status).not.toBe('server-error');
     sink = await startSmtpSink({ port });
     await sink.waitFor(1);

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openEngine } from '../../src/store/index.js';
 import { loadConfig } from '../../src/config.js';
-import { createMailroom, type Mailroom } from '../../src/compose.js';
+import { createMailroom, startDelivery, type Mailroom } from '../../src/compose.js';
 import { createLogger } from '../../src/logger.js';
 import { engineKinds } from '../support/engines.js';
 import type { TestMailroom } from '../support/mailroom.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
-import { message, settled, startDeliveringMailroom } from './helpers.js';
+import { attemptsOf, message, send, settled, startDeliveringMailroom } from './helpers.js';
 
 describe.each(engineKinds)('rate limits, fairness and shutdown on %s', (engine) => {
   let m: TestMailroom | undefined;
@@ -65,7 +65,7 @@ describe.each(engineKinds)('rate limits, fairness and shutdown on %s', (engine) 
     await settled(m, id!, ['sent']);
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(sink.received).toHaveLength(1);
-    expect((await m.core.store.delivery.listAttempts(id!)).map((a) => a.outcome)).toEqual(['sent']);
+    expect((await attemptsOf(m, id!)).map((a) => a.outcome)).toEqual(['sent']);
   });
 
   it('claims higher priority first within a project', async () => {
@@ -78,6 +78,43 @@ describe.each(engineKinds)('rate limits, fairness and shutdown on %s', (engine) 
     expect(claimed.map((c) => c.recipientEmail)[0]).toBe('urgent@example.com');
     expect(claimed).toHaveLength(3);
     expect(claimed.every((c) => c.status === 'rendering')).toBe(true);
+  });
+
+  it('recovery gives up with server-error once a message has used its attempts in workers that died after hand-off', async () => {
+    sink = await startSmtpSink();
+    m = await startDeliveringMailroom(engine, { SMTP_URL: sink.url, MAILROOM_WORKERS: '0', MAILROOM_MAX_ATTEMPTS: '2', MAILROOM_LEASE_MS: '200' });
+    const delivery = m.core.store.delivery;
+    const projectId = m.project.project_id;
+    /** A worker claims the message, hands it to SMTP and dies there: the row stays `sending` under a lease that runs out. */
+    async function dieAfterHandOff(id: string) {
+      const now = Date.now();
+      const [claimed] = await delivery.claimDue({ projectId, limit: 1, owner: 'dead-worker', now, leaseUntil: now - 1 });
+      expect(claimed?.id).toBe(id);
+      await delivery.finishRendering('dead-worker', now, { skips: [], renderErrors: [], handOffs: [{ id, subject: 'Hello', html: '<p>Hello</p>', text: 'Hello' }] });
+    }
+    const [doomed] = await send(m, { recipient: { email: 'crashes-workers@example.com' } });
+    await dieAfterHandOff(doomed!);
+    await delivery.recoverExpiredLeases(Date.now(), 2); // queued again: one attempt left
+    await dieAfterHandOff(doomed!);
+    const [lucky] = await send(m, { recipient: { email: 'lucky@example.com' } });
+    await dieAfterHandOff(lucky!);
+
+    const events: Array<{ messageId: string; status: string; reason: string | null }> = [];
+    m.core.events.on('email:status', (e) => events.push(e));
+    const pool = await startDelivery(m.core, 1);
+    try {
+      await settled(m, lucky!, ['sent']);
+      await settled(m, doomed!, ['server-error']);
+    } finally {
+      await pool.stop();
+    }
+    const entry = (await m.request({ method: 'GET', url: `/api/v1/emails/outbox/${doomed}`, headers: m.serverHeaders })).json();
+    expect(entry).toMatchObject({ status: 'server-error', simple_status: 'error', attempt_count: 2, last_error: expect.stringMatching(/^gave up: the attempt budget is spent/) });
+    expect(entry.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['interrupted', 'interrupted']);
+    expect(entry.status_history.at(-1)).toMatchObject({ status: 'server-error', reason: expect.stringMatching(/^gave up/) });
+    expect(events).toContainEqual(expect.objectContaining({ messageId: doomed, status: 'server-error', reason: expect.stringMatching(/^gave up/) }));
+    // The lucky one had an attempt left and went out; the doomed one was not sent a third time.
+    expect(sink.received.map((r) => r.to)).toEqual([['lucky@example.com']]);
   });
 
   it('stops gracefully: in-flight sends finish and are recorded, nothing stays leased', async () => {

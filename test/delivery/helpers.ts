@@ -36,3 +36,20 @@ export function settled(m: TestMailroom, id: string, statuses: readonly string[]
     return statuses.includes(r.status) ? r : undefined;
   }, timeoutMs);
 }
+
+export interface ApiAttempt {
+  attempt: number;
+  started_at: string;
+  finished_at: string | null;
+  outcome: string;
+  smtp_code: number | null;
+  enhanced_code: string | null;
+  response: string | null;
+}
+
+/** A message's delivery attempts as the outbox API shows them (`GET /api/v1/emails/outbox/:id`). */
+export async function attemptsOf(m: TestMailroom, id: string): Promise<ApiAttempt[]> {
+  const res = await m.request({ method: 'GET', url: `/api/v1/emails/outbox/${id}`, headers: m.serverHeaders });
+  if (res.statusCode !== 200) throw new Error(`GET outbox/${id}: ${res.statusCode} ${res.body}`);
+  return res.json().attempts as ApiAttempt[];
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fingerprint } from '../../src/core/idempotency/idempotency.js';
+import { fingerprint, runningTimeoutMs } from '../../src/core/idempotency/idempotency.js';
 import { engineKinds } from '../support/engines.js';
 import { startTestMailroom, type TestMailroom } from '../support/mailroom.js';
 import { countMessages, otherProject } from '../support/outbox-rows.js';
@@ -57,12 +57,34 @@ describe.each(engineKinds)('Idempotency-Key on %s', (engine) => {
 
   it('answers 409 while the first request with the key is still running', async () => {
     const hash = fingerprint('POST /mail/send', mailBody);
-    await m.core.store.idempotency.claim(m.project.project_id, 'in-flight', hash, now, now + 60_000);
+    await m.core.store.idempotency.claim(m.project.project_id, 'in-flight', hash, now, now + 60_000, now - runningTimeoutMs);
     const count = await countMessages(m);
     const res = await m.request({ method: 'POST', url: '/mail/send', headers: { ...bearer, 'idempotency-key': 'in-flight' }, body: mailBody });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toEqual({ code: 'IDEMPOTENCY_CONFLICT', message: expect.stringContaining('in progress') });
     expect(await countMessages(m)).toBe(count);
+  });
+
+  it('frees a key left running by a request that died once 60 s have passed; one of two retries takes it', async () => {
+    // A request claimed the key and the process died before it answered: the key stays `running`.
+    const hash = fingerprint('POST /mail/send', mailBody);
+    await m.core.store.idempotency.claim(m.project.project_id, 'crashed', hash, now, now + 24 * 3600_000, now - runningTimeoutMs);
+    const count = await countMessages(m);
+    const retry = () => m.request({ method: 'POST', url: '/mail/send', headers: { ...bearer, 'idempotency-key': 'crashed' }, body: mailBody });
+    now += 59_000;
+    expect((await retry()).statusCode).toBe(409);
+    now += 1_000;
+    const [a, b] = await Promise.all([retry(), retry()]);
+    const winner = [a!, b!].find((r) => r.statusCode === 200)!;
+    expect(winner).toBeDefined();
+    const loser = a === winner ? b! : a!;
+    // The other saw the key running again (409) or, if it came after, the winner's response replayed.
+    if (loser.statusCode === 409) expect(loser.json().code).toBe('IDEMPOTENCY_CONFLICT');
+    else expect(loser.json().id).toBe(winner.json().id);
+    expect(await countMessages(m)).toBe(count + 1);
+    const replay = await retry();
+    expect(replay.json().id).toBe(winner.json().id);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
   });
 
   it('lets exactly one of two simultaneous requests with the same key send', async () => {

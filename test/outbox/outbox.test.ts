@@ -78,6 +78,27 @@ describe.each(engineKinds)('outbox list, get and PATCH on %s', (engine) => {
     expect(back.status).toBe('queued');
   });
 
+  it('replacing the body of a template email needs a subject when the template gave it, or keeps the rendered one', async () => {
+    const fromTemplate = async () =>
+      (await m.core.enqueue(m.project.project_id, [{ source: 'send-email', recipient: { email: 'user@example.com' }, subject: null, templateId: 'welcome', variables: { name: 'Ann' } }]))[0]!;
+    const id = await fromTemplate();
+    const refused = await patch(id, { body: '<p>plain now</p>' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ code: 'SCHEMA_ERROR', error: expect.stringContaining('body.subject') });
+    expect((await get(id)).json()).toMatchObject({ template_id: 'welcome', subject: null });
+    const edited = await patch(id, { body: '<p>plain now</p>', subject: 'Welcome, Ann' });
+    expect(edited.statusCode).toBe(200);
+    expect(edited.json()).toMatchObject({ template_id: null, subject: 'Welcome, Ann', body: '<p>plain now</p>' });
+
+    // Rendered once already (then deferred): the subject the template gave is kept.
+    const rendered = await fromTemplate();
+    await m.core.engine.db.updateTable('outbox_messages').set({ rendered_subject: 'Hello Ann', rendered_html: '<p>Hi</p>' }).where('id', '=', rendered).execute();
+    await forceStatus(m, rendered, 'server-error');
+    const kept = await patch(rendered, { body: '<p>plain now</p>' });
+    expect(kept.statusCode).toBe(200);
+    expect(kept.json()).toMatchObject({ status: 'queued', template_id: null, subject: 'Hello Ann', body: '<p>plain now</p>' });
+  });
+
   it.each<OutboxStatus>(['sending', 'sent', 'skipped', 'delivered', 'delivery-delayed', 'bounced'])(
     'refuses every edit once the email is %s (EMAIL_NOT_EDITABLE), changing nothing',
     async (status) => {
@@ -132,6 +153,42 @@ describe.each(engineKinds)('outbox list, get and PATCH on %s', (engine) => {
     }
   });
 
+  it('refuses a scheduled time more than a year ahead on every send path and on PATCH; listing keeps working', async () => {
+    const tooLate = 1e16; // a microsecond timestamp passed as milliseconds: no date can show it
+    const inTwoYears = Date.now() + 2 * 365 * 24 * 3600_000;
+    const post = (url: string, body: unknown, headers: Record<string, string>) => m.request({ method: 'POST', url, headers, body });
+    const bearer = { authorization: `Bearer ${m.project.secret_server_key}` };
+    const refusals = [
+      [await post('/api/v1/emails/send-email', { recipients: ['a@example.com'], subject: 's', html: 'h', scheduled_at_millis: tooLate }, m.serverHeaders), 'scheduled_at_millis'],
+      [await post('/mail/send', { from: 'a@example.com', to: 'b@example.com', subject: 's', text: 'x', scheduledAt: new Date(inTwoYears).toISOString() }, bearer), 'scheduledAt'],
+      [await post('/mail/broadcast', { from: 'a@example.com', to: ['b@example.com'], subject: 's', text: 'x', scheduledAt: new Date(inTwoYears).toISOString() }, bearer), 'scheduledAt'],
+    ] as const;
+    for (const [res, field] of refusals) {
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().code).toBe('SCHEMA_ERROR');
+      expect(JSON.stringify(res.json())).toContain(`${field}: must be at most one year from now`);
+    }
+    const batch = await post('/mail/batch', { emails: [{ from: 'a@example.com', to: 'b@example.com', subject: 's', text: 'x', scheduledAt: new Date(inTwoYears).toISOString() }] }, bearer);
+    expect(batch.json().results[0].error).toEqual({ code: 'SCHEMA_ERROR', message: expect.stringContaining('emails[0].scheduledAt') });
+
+    const id = await sendOne();
+    for (const [body, field] of [
+      [{ scheduled_at_millis: tooLate }, 'body.scheduled_at_millis'],
+      [{ scheduled_at: new Date(inTwoYears).toISOString() }, 'body.scheduled_at'],
+    ] as const) {
+      const res = await patch(id, body);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'SCHEMA_ERROR', error: `${field}: must be at most one year from now` });
+    }
+    // Within the year is fine.
+    const nextMonth = Date.now() + 30 * 24 * 3600_000;
+    expect((await patch(id, { scheduled_at_millis: nextMonth })).json()).toMatchObject({ status: 'scheduled', scheduled_at: new Date(nextMonth).toISOString() });
+    const list = await m.request({ method: 'GET', url: '/api/v1/emails/outbox?limit=100', headers: m.serverHeaders });
+    expect(list.statusCode).toBe(200);
+    expect((await get(id)).statusCode).toBe(200);
+    expect((await m.request({ method: 'GET', url: '/mail/emails?limit=100', headers: bearer })).statusCode).toBe(200);
+  });
+
   it('shows attempts and the last error from the delivery records', async () => {
     const id = await sendOne();
     await m.core.engine.db
@@ -174,6 +231,17 @@ describe.each(engineKinds)('outbox list, get and PATCH on %s', (engine) => {
       expect(bad.json().error).toContain('querystring.status');
     } finally {
       await fresh.close();
+    }
+  });
+
+  it('answers a cursor it did not hand out with 400 naming query.cursor, on every cursor-paged list', async () => {
+    const forged = [Buffer.from('yesterday:abc').toString('base64url'), Buffer.from('12345').toString('base64url'), 'not-a-cursor'];
+    for (const url of ['/api/v1/emails/outbox', '/api/v1/users', '/api/v1/dev/inbox']) {
+      for (const cursor of forged) {
+        const res = await m.request({ method: 'GET', url: `${url}?cursor=${cursor}`, headers: m.serverHeaders });
+        expect(res.statusCode, `${url} ${cursor}`).toBe(400);
+        expect(res.json()).toMatchObject({ code: 'SCHEMA_ERROR', error: 'query.cursor: is not a cursor this endpoint returned', details: { field: 'query.cursor' } });
+      }
     }
   });
 

@@ -7,6 +7,8 @@ const addresses = (max: number) => ({
   anyOf: [address, { type: 'array', minItems: 1, maxItems: max, items: address }],
 });
 
+const ccOnce = 'Each `to` address gets its own message; cc and bcc are added to the first of them only, so they get one copy.';
+
 /** One email as /mail/send and each item of /mail/batch take it. */
 export const mailMessageSchema = {
   type: 'object',
@@ -15,8 +17,8 @@ export const mailMessageSchema = {
   properties: {
     from: address,
     to: addresses(sendLimits.maxRecipientsPerMessage),
-    cc: addresses(sendLimits.maxRecipientsPerMessage),
-    bcc: addresses(sendLimits.maxRecipientsPerMessage),
+    cc: { ...addresses(sendLimits.maxRecipientsPerMessage), description: ccOnce },
+    bcc: { ...addresses(sendLimits.maxRecipientsPerMessage), description: ccOnce },
     replyTo: address,
     subject: { type: 'string', minLength: 1, maxLength: sendLimits.maxSubjectLength },
     html: { type: 'string' },
@@ -48,11 +50,13 @@ export const mailMessageSchema = {
   },
 } as const;
 
-/** /mail/broadcast: the same content to many addresses, each its own message. */
+const { cc: _cc, bcc: _bcc, ...broadcastProperties } = mailMessageSchema.properties;
+
+/** /mail/broadcast: the same content to many addresses, each its own message; no cc or bcc (they would get a copy per recipient). */
 export const broadcastSchema = {
   ...mailMessageSchema,
   properties: {
-    ...mailMessageSchema.properties,
+    ...broadcastProperties,
     to: { type: 'array', minItems: 1, maxItems: sendLimits.maxBroadcastRecipients, items: address },
   },
 } as const;

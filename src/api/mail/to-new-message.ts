@@ -51,8 +51,11 @@ export function mailContent(body: MailMessageBody, prefix = ''): Omit<NewMessage
   };
 }
 
-/** One outbox message per `to` address (each recipient gets their own message and status). */
+/**
+ * One outbox message per `to` address (each recipient gets their own message and status).
+ * cc and bcc ride on the first message only, so each of them gets one copy, not one per `to`.
+ */
 export function toNewMessages(body: MailMessageBody, source: string, batchId: string | null, prefix = ''): NewMessage[] {
   const content = mailContent(body, prefix);
-  return list(body.to).map((email) => ({ ...content, source, batchId, recipient: { email } }));
+  return list(body.to).map((email, i) => ({ ...content, ...(i > 0 ? { cc: [], bcc: [] } : {}), source, batchId, recipient: { email } }));
 }

@@ -41,8 +41,12 @@ function toEdit(body: PatchBody): EditRequest {
     const at = body.scheduled_at === null ? null : Date.parse(body.scheduled_at);
     if (at !== null && Number.isNaN(at)) throw invalidField('body.scheduled_at', 'must be an ISO 8601 time');
     edit.scheduledAt = at;
+    edit.scheduledAtField = 'body.scheduled_at';
   }
-  if (body.scheduled_at_millis !== undefined) edit.scheduledAt = body.scheduled_at_millis;
+  if (body.scheduled_at_millis !== undefined) {
+    edit.scheduledAt = body.scheduled_at_millis;
+    edit.scheduledAtField = 'body.scheduled_at_millis';
+  }
   return edit;
 }
 

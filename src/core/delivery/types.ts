@@ -47,7 +47,7 @@ export interface HandOff {
   id: string;
   subject: string;
   html: string | null;
-  text: string | null;
+  text: string;
 }
 
 export interface RenderResults {
@@ -75,6 +75,8 @@ export interface RecoveredLeases {
   requeued: AppliedChange[];
   /** Lease expired after hand-off: it may have gone out; queued again and counted as a possible duplicate. */
   interrupted: AppliedChange[];
+  /** Lease expired after hand-off with the attempt budget spent: `server-error`, not retried again. */
+  gaveUp: AppliedChange[];
 }
 
 export interface DeliveryStore {
@@ -101,11 +103,11 @@ export interface DeliveryStore {
   releaseLeases(owner: string, now: number): Promise<AppliedChange[]>;
   /** Pushes the lease of every row this owner holds to `until` (a batch still in progress). */
   extendLeases(owner: string, until: number): Promise<number>;
-  recoverExpiredLeases(now: number): Promise<RecoveredLeases>;
+  /** Rows whose lease expired: back to the queue, or to `server-error` once `maxAttempts` hand-offs are spent. */
+  recoverExpiredLeases(now: number, maxAttempts: number): Promise<RecoveredLeases>;
   /** Token bucket shared by every process: takes up to `want` tokens. */
   takeTokens(key: string, perSecond: number, want: number, now: number): Promise<{ granted: number; waitMs: number }>;
   returnTokens(key: string, perSecond: number, count: number, now: number): Promise<void>;
-  listAttempts(messageId: string): Promise<StoredAttempt[]>;
 }
 
 export interface CapturedMessage {

@@ -1,7 +1,8 @@
 /**
  * Idempotency-Key for send endpoints: the same key and body within the window
  * replays the first response and creates nothing; another body under the same
- * key, or a retry while the first is still running, is a conflict. Keys are per project.
+ * key, or a retry while the first is still running, is a conflict (until `runningTimeoutMs`:
+ * after that the first request is taken to have died). Keys are per project.
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
@@ -9,6 +10,11 @@ import { invalidField, MailroomError } from '../errors.js';
 import type { IdempotencyStore, StoredResponse } from './types.js';
 
 export const idempotencyWindowMs = 24 * 60 * 60 * 1000;
+/**
+ * A send answers within seconds; a key still `running` after this long belongs to a request that
+ * died (a crash or restart between claim and completion), so a retry may take the key over.
+ */
+export const runningTimeoutMs = 60 * 1000;
 const keyPattern = /^[\x21-\x7e]{1,255}$/;
 
 /** Key order in JSON objects does not change what a request means. */
@@ -36,7 +42,7 @@ export function createIdempotency(deps: { store: IdempotencyStore; clock: Clock 
       if (key === undefined) return { ...(await handle()), replayed: false };
       if (!keyPattern.test(key)) throw invalidField('Idempotency-Key', 'must be 1-255 printable ASCII characters');
       const now = deps.clock.now();
-      const claim = await deps.store.claim(projectId, key, requestHash, now, now + idempotencyWindowMs);
+      const claim = await deps.store.claim(projectId, key, requestHash, now, now + idempotencyWindowMs, now - runningTimeoutMs);
       if (!claim.claimed) {
         if (claim.requestHash !== requestHash) {
           throw new MailroomError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used with a different request');

@@ -49,6 +49,8 @@ export interface MessagePatch {
   isPaused?: boolean;
   skipReason?: SkipReason | null;
   clearRendered?: boolean;
+  /** A fresh SMTP attempt budget (the attempt history is kept). */
+  resetAttempts?: boolean;
 }
 
 export interface OutboxAdminStore {

@@ -6,12 +6,12 @@
  * `sending` or later is past editing.
  */
 import type { Clock } from '../clock.js';
-import { MailroomError, notFound } from '../errors.js';
+import { invalidField, MailroomError, notFound } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { assertEditable, canTransition, waitingStatus, type OutboxStatus } from './lifecycle.js';
 import type { MessagePatch, OutboxAdminStore } from './admin-types.js';
 import type { OutboxMessage, OutboxStore } from './types.js';
-import { validateBody, validateSubject } from './validate-message.js';
+import { validateBody, validateScheduledAt, validateSubject } from './validate-message.js';
 
 export interface EditRequest {
   action?: 'pause' | 'resume' | 'cancel';
@@ -19,6 +19,8 @@ export interface EditRequest {
   html?: string;
   /** Epoch ms; null means "now". */
   scheduledAt?: number | null;
+  /** The request field `scheduledAt` came from, for error messages (default `scheduledAt`). */
+  scheduledAtField?: string;
 }
 
 /** Statuses a worker may be holding; an edit there hands the message back to the queue to be rendered again. */
@@ -34,6 +36,11 @@ export function createOutboxEditor(deps: { outbox: OutboxStore; admin: OutboxAdm
     const contentChanged = request.subject !== undefined || request.html !== undefined;
     if (request.subject !== undefined) patch.subject = request.subject;
     if (request.html !== undefined) Object.assign(patch, { html: request.html, clearTemplate: true });
+    if (request.html !== undefined && request.subject === undefined && message.templateId && !message.subject) {
+      // The template gave the subject; without it the message could only fail to render.
+      if (!message.renderedSubject) throw invalidField('body.subject', 'is required when body replaces a template that gave the subject');
+      patch.subject = message.renderedSubject;
+    }
     if (contentChanged) patch.clearRendered = true;
     let runAt = message.runAt;
     if (request.scheduledAt !== undefined) {
@@ -53,6 +60,8 @@ export function createOutboxEditor(deps: { outbox: OutboxStore; admin: OutboxAdm
       target = waitingStatus(runAt, now);
     }
     if (workerHeld.has(message.status) && target !== message.status) patch.clearRendered = true;
+    // Taken back out of server-error, the message gets a whole attempt budget again, not just the one try left.
+    if (message.status === 'server-error' && target !== message.status && target !== 'skipped') patch.resetAttempts = true;
     patch.isPaused = target === 'paused';
     return { target, patch, reason };
   }
@@ -61,6 +70,7 @@ export function createOutboxEditor(deps: { outbox: OutboxStore; admin: OutboxAdm
     async edit(projectId: string, id: string, request: EditRequest): Promise<OutboxMessage> {
       validateSubject('subject', request.subject);
       validateBody('body', request.html);
+      validateScheduledAt(request.scheduledAtField ?? 'scheduledAt', request.scheduledAt, deps.clock.now());
       for (let race = 0; race < maxRaces; race++) {
         const message = await deps.outbox.getMessage(projectId, id);
         if (!message) throw notFound('email', id);

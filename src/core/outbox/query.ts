@@ -1,3 +1,4 @@
+import { decodeCursor, keysetPage } from '../cursor.js';
 import { notFound } from '../errors.js';
 import { parseMailbox } from './address.js';
 import { outboxStatuses, simpleStatus, type OutboxStatus, type SimpleStatus } from './lifecycle.js';
@@ -11,14 +12,6 @@ export interface OutboxQuery {
   simpleStatus?: SimpleStatus;
   from?: string;
   to?: string;
-}
-
-const encodeCursor = (m: OutboxMessage) => Buffer.from(`${m.createdAt}:${m.id}`).toString('base64url');
-
-function decodeCursor(cursor: string): { createdAt: number; id: string } | undefined {
-  const [at, ...rest] = Buffer.from(cursor, 'base64url').toString().split(':');
-  const createdAt = Number(at);
-  return Number.isFinite(createdAt) && rest.length > 0 ? { createdAt, id: rest.join(':') } : undefined;
 }
 
 function toFilter(query: OutboxQuery): OutboxFilter {
@@ -54,8 +47,8 @@ export function createOutboxQueries(deps: { outbox: OutboxStore; admin: OutboxAd
     async listByCursor(projectId: string, query: OutboxQuery, limit: number, cursor?: string) {
       const before = cursor ? decodeCursor(cursor) : undefined;
       const rows = await deps.admin.listMessages(projectId, toFilter(query), { limit: limit + 1, ...(before ? { before } : {}) });
-      const page = rows.slice(0, limit);
-      return { items: await withHistory(page), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+      const page = keysetPage(rows, limit);
+      return { items: await withHistory(page.items), nextCursor: page.nextCursor };
     },
 
     /** Offset pages with a total, for the mail API. */

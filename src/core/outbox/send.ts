@@ -12,7 +12,7 @@ import { parseMailbox } from './address.js';
 import type { Enqueue } from './enqueue.js';
 import { sendLimits } from './limits.js';
 import type { NewMessage, OutboxStore } from './types.js';
-import { validateMessage, validateSubject } from './validate-message.js';
+import { validateMessage, validateScheduledAt, validateSubject } from './validate-message.js';
 
 export type SendContent =
   | { kind: 'html'; html: string; text?: string | null }
@@ -94,6 +94,7 @@ export function createSendService(deps: SendDeps) {
     /** send-email: resolves users and content; returns the user ids messaged, in request order. */
     async sendToAudience(projectId: string, send: AudienceSend): Promise<{ messageIds: string[]; userIds: string[] }> {
       validateSubject('subject', send.subject);
+      validateScheduledAt('scheduled_at_millis', send.scheduledAt, deps.clock.now());
       if (send.recipients !== 'all-users' && send.recipients.length > sendLimits.maxBroadcastRecipients) {
         throw invalidField('recipients', `at most ${sendLimits.maxBroadcastRecipients} recipients`);
       }
@@ -109,7 +110,7 @@ export function createSendService(deps: SendDeps) {
         tags: send.tags ?? null,
       };
       // Content is checked once; each recipient was already checked above.
-      validateMessage({ ...base, recipient: { email: 'check@example.com' } });
+      validateMessage({ ...base, recipient: { email: 'check@example.com' } }, deps.clock.now());
       const messages: NewMessage[] = [
         ...users.map((u) => ({ ...base, recipient: { userId: u.id }, locale: u.locale })),
         ...emails.map((e) => ({ ...base, recipient: { email: e.email }, recipientName: e.name || null })),
@@ -121,7 +122,8 @@ export function createSendService(deps: SendDeps) {
 
     /** Messages already in outbox form (the mail family): validated one by one, committed together. */
     async sendMessages(projectId: string, messages: readonly NewMessage[]): Promise<string[]> {
-      const checked = messages.map((m) => validateMessage(m));
+      const now = deps.clock.now();
+      const checked = messages.map((m) => validateMessage(m, now));
       const templates = new Set(checked.map((m) => m.templateId).filter((t): t is string => Boolean(t)));
       for (const templateId of templates) await deps.renderer.assertTemplateExists(projectId, templateId);
       return deps.enqueue(projectId, checked);
@@ -129,7 +131,7 @@ export function createSendService(deps: SendDeps) {
 
     /** Validates one message (and its template) without writing, so a batch can report each item. */
     async check(projectId: string, message: NewMessage): Promise<NewMessage> {
-      const checked = validateMessage(message);
+      const checked = validateMessage(message, deps.clock.now());
       if (checked.templateId) await deps.renderer.assertTemplateExists(projectId, checked.templateId);
       return checked;
     },
@@ -140,7 +142,10 @@ export function createSendService(deps: SendDeps) {
     /** One content to many addresses: content validated once, each address parsed, one bulk insert. */
     async broadcast(projectId: string, template: Omit<NewMessage, 'recipient'>, to: readonly string[]): Promise<string[]> {
       if (to.length > sendLimits.maxBroadcastRecipients) throw invalidField('to', `at most ${sendLimits.maxBroadcastRecipients} recipients`);
-      const base = validateMessage({ ...template, recipient: { email: 'check@example.com' } });
+      // Every recipient gets their own message: a cc or bcc would get one copy per recipient.
+      if (template.cc?.length) throw invalidField('cc', 'is not accepted by broadcast (each recipient gets their own message); send to it separately');
+      if (template.bcc?.length) throw invalidField('bcc', 'is not accepted by broadcast (each recipient gets their own message); send to it separately');
+      const base = validateMessage({ ...template, recipient: { email: 'check@example.com' } }, deps.clock.now());
       if (base.templateId) await deps.renderer.assertTemplateExists(projectId, base.templateId);
       const { recipient: _r, recipientName: _n, ...shared } = base;
       const messages: NewMessage[] = to.map((address, i) => {

@@ -30,6 +30,15 @@ export function validateSubject(field: string, subject: string | null | undefine
   if (subject.length > sendLimits.maxSubjectLength) throw invalidField(field, `must be at most ${sendLimits.maxSubjectLength} characters`);
 }
 
+/** How far ahead a message may be scheduled; anything later is a unit mistake (seconds for ms, µs) that no date can show. */
+export const maxScheduleAheadMs = 366 * 24 * 60 * 60 * 1000;
+
+/** A scheduled time (epoch ms) is at most a year from now; null or absent means "now". */
+export function validateScheduledAt(field: string, at: number | null | undefined, now: number): void {
+  if (at === null || at === undefined) return;
+  if (!Number.isFinite(at) || at > now + maxScheduleAheadMs) throw invalidField(field, 'must be at most one year from now');
+}
+
 export function validateBody(field: string, html: string | null | undefined): void {
   checkBody(field, html);
 }
@@ -73,9 +82,10 @@ function checkAttachments(attachments: Attachment[]): Attachment[] {
   });
 }
 
-/** Validates one message; `recipientField` names where its recipient came from (e.g. `to[2]`). */
-export function validateMessage(message: NewMessage, recipientField = 'to'): NewMessage {
+/** Validates one message at `now`; `recipientField` names where its recipient came from (e.g. `to[2]`). */
+export function validateMessage(message: NewMessage, now: number, recipientField = 'to'): NewMessage {
   validateSubject('subject', message.subject);
+  validateScheduledAt('scheduledAt', message.scheduledAt, now);
   checkBody('html', message.html);
   checkBody('text', message.text);
   const recipient =

@@ -24,7 +24,8 @@ export interface RenderRequest {
 export interface RenderedEmail {
   subject: string;
   html: string | null;
-  text: string | null;
+  /** Always present: the given text, or one made from the html (text-part.ts). */
+  text: string;
 }
 
 /** A render failure: the message goes to `render-error` with this readable reason. */

@@ -80,7 +80,8 @@ export function createTemplateRenderer(deps: { engine: LiquidEngine; cache: Temp
         if (html !== null) html = renderSource('html', html, 'html', request.variables);
         if (text !== null) text = renderSource('text', text, 'text', request.variables);
       }
-      return { subject: oneLine(subject), html, text: text ?? (html === null ? null : run('text', () => textPartOf(html!))) };
+      // One of html and text is present (checked above).
+      return { subject: oneLine(subject), html, text: text ?? run('text', () => textPartOf(html!)) };
     },
   };
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { decodeCursor, keysetPage } from '../cursor.js';
 import { notFound } from '../errors.js';
 import { parseMailbox } from '../outbox/address.js';
 import type { User, UserPatch, UserStore } from './types.js';
@@ -7,14 +8,6 @@ import type { User, UserPatch, UserStore } from './types.js';
 export interface UserPage {
   items: User[];
   nextCursor: string | null;
-}
-
-const encodeCursor = (u: User) => Buffer.from(`${u.createdAt}:${u.id}`).toString('base64url');
-
-function decodeCursor(cursor: string): { createdAt: number; id: string } | undefined {
-  const [at, ...rest] = Buffer.from(cursor, 'base64url').toString().split(':');
-  const createdAt = Number(at);
-  return Number.isFinite(createdAt) && rest.length > 0 ? { createdAt, id: rest.join(':') } : undefined;
 }
 
 /** Primary emails are stored bare with an ASCII domain, as the send path expects. */
@@ -51,8 +44,7 @@ export function createUserService(deps: { store: UserStore; clock: Clock }) {
     async list(projectId: string, options: { limit: number; cursor?: string }): Promise<UserPage> {
       const after = options.cursor ? decodeCursor(options.cursor) : undefined;
       const rows = await store.listUsers(projectId, { limit: options.limit + 1, ...(after ? { after } : {}) });
-      const items = rows.slice(0, options.limit);
-      return { items, nextCursor: rows.length > options.limit ? encodeCursor(items[items.length - 1]!) : null };
+      return keysetPage(rows, options.limit);
     },
 
     /**

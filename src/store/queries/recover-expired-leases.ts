@@ -7,6 +7,8 @@ import { recordTransitions } from './record-transitions.js';
 
 export const requeuedReason = 'worker lease expired before hand-off; queued again';
 export const interruptedReason = 'worker lease expired after hand-off to SMTP: the message may have been sent; resending with the same Message-ID (possible duplicate)';
+export const gaveUpReason =
+  'gave up: the attempt budget is spent and the last attempt was interrupted by an expired worker lease after hand-off to SMTP (the message may have been sent)';
 
 /**
  * The crash-recovery rule. A worker that dies leaves rows leased to nobody alive:
@@ -15,10 +17,14 @@ export const interruptedReason = 'worker lease expired after hand-off to SMTP: t
  *    mail is worse than a duplicate, so the row is queued again and resent with the SAME
  *    Message-ID (receivers and relays that de-duplicate on it will drop the copy), and an
  *    attempt with outcome `interrupted` is recorded so every possible duplicate is counted.
+ *    A row whose hand-offs have used the whole budget (`maxAttempts`) goes to `server-error`
+ *    instead, so a message that keeps killing its worker is not retried forever.
  * Each row is taken by one UPDATE ... RETURNING, so concurrent recoverers never double-count.
  */
-export async function recoverExpiredLeases(db: Kysely<Database>, now: number): Promise<RecoveredLeases> {
-  if (!canTransition('rendering', 'queued') || !canTransition('sending', 'queued')) throw new Error('lifecycle forbids recovery');
+export async function recoverExpiredLeases(db: Kysely<Database>, now: number, maxAttempts: number): Promise<RecoveredLeases> {
+  if (!canTransition('rendering', 'queued') || !canTransition('sending', 'queued') || !canTransition('sending', 'server-error')) {
+    throw new Error('lifecycle forbids recovery');
+  }
   return db.transaction().execute(async (trx) => {
     const reset = { status: 'queued', lease_owner: null, lease_expires_at: null, run_at: now, handed_off_at: null, updated_at: now };
     const before = await trx
@@ -27,6 +33,14 @@ export async function recoverExpiredLeases(db: Kysely<Database>, now: number): P
       .where('status', '=', 'rendering')
       .where('lease_expires_at', '<', now)
       .returning(['id', 'project_id'])
+      .execute();
+    const spent = await trx
+      .updateTable('outbox_messages')
+      .set({ status: 'server-error', lease_owner: null, lease_expires_at: null, updated_at: now, last_error: gaveUpReason })
+      .where('status', '=', 'sending')
+      .where('lease_expires_at', '<', now)
+      .where('attempts', '>=', maxAttempts)
+      .returning(['id', 'project_id', 'attempts', 'handed_off_at'])
       .execute();
     const after = await trx
       .updateTable('outbox_messages')
@@ -37,7 +51,7 @@ export async function recoverExpiredLeases(db: Kysely<Database>, now: number): P
       .execute();
     await insertAttempts(
       trx,
-      after.map((r) => ({
+      [...spent, ...after].map((r) => ({
         messageId: r.id,
         attempt: Number(r.attempts),
         startedAt: Number(r.handed_off_at ?? now),
@@ -50,7 +64,8 @@ export async function recoverExpiredLeases(db: Kysely<Database>, now: number): P
     );
     const requeued: AppliedChange[] = before.map((r) => ({ id: r.id, projectId: r.project_id, status: 'queued', reason: requeuedReason }));
     const interrupted: AppliedChange[] = after.map((r) => ({ id: r.id, projectId: r.project_id, status: 'queued', reason: interruptedReason }));
-    await recordTransitions(trx, [...requeued, ...interrupted].map((c) => ({ messageId: c.id, status: c.status, reason: c.reason, at: now })));
-    return { requeued, interrupted };
+    const gaveUp: AppliedChange[] = spent.map((r) => ({ id: r.id, projectId: r.project_id, status: 'server-error', reason: gaveUpReason }));
+    await recordTransitions(trx, [...requeued, ...interrupted, ...gaveUp].map((c) => ({ messageId: c.id, status: c.status, reason: c.reason, at: now })));
+    return { requeued, interrupted, gaveUp };
   });
 }

@@ -14,6 +14,7 @@ function columns(patch: MessagePatch): Updateable<OutboxMessagesTable> {
     ...(patch.isPaused !== undefined ? { is_paused: patch.isPaused ? 1 : 0 } : {}),
     ...(patch.skipReason !== undefined ? { skip_reason: patch.skipReason } : {}),
     ...(patch.clearRendered ? { rendered_subject: null, rendered_html: null, rendered_text: null } : {}),
+    ...(patch.resetAttempts ? { attempts: 0 } : {}),
   };
 }
 
