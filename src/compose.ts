@@ -31,6 +31,7 @@ import { createSuppressionService } from './core/suppressions/suppressions.js';
 import { createInboxService } from './core/delivery/inbox.js';
 import { createOneClickUnsubscribe } from './core/suppressions/one-click-unsubscribe.js';
 import { startWorkers, type WorkerPool } from './delivery/workers.js';
+import { startSmtpIngest, type SmtpIngest } from './ingest/smtp-ingest.js';
 
 export interface CoreOptions {
   logger: Logger;
@@ -182,7 +183,9 @@ export interface Mailroom {
   app: FastifyInstance;
   /** The delivery workers of this process (none when MAILROOM_WORKERS=0). */
   workers: WorkerPool | undefined;
-  /** Stops accepting requests, finishes in-flight requests and sends, closes the database. */
+  /** The SMTP ingest listener (SMTP_INGEST_PORT); `port` is the bound port. */
+  ingest: SmtpIngest | undefined;
+  /** Stops accepting requests and SMTP mail, finishes in-flight requests, DATA and sends, closes the database. */
   close(): Promise<void>;
 }
 
@@ -230,13 +233,33 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
   }
   core.webhookDispatcher.start();
   const workers = config.workers > 0 ? await startDelivery(core, config.workers) : undefined;
+  let ingest: SmtpIngest | undefined;
+  if (config.smtpIngestPort !== undefined) {
+    try {
+      ingest = await startSmtpIngest({
+        host: config.host,
+        port: config.smtpIngestPort,
+        sizeLimit: config.bodyLimit,
+        authenticateKey: (key) => core.projects.authenticateKey(key),
+        sendMessages: (projectId, messages) => core.send.sendMessages(projectId, messages),
+        logger: options.logger,
+      });
+    } catch (error) {
+      await app.close();
+      await workers?.stop();
+      await core.close();
+      throw error;
+    }
+  }
   let closing: Promise<void> | undefined;
   return {
     core,
     app,
     workers,
+    ingest,
     close() {
       closing ??= (async () => {
+        await ingest?.close();
         await app.close();
         await workers?.stop();
         await core.close();
