@@ -54,9 +54,15 @@ function customHeaders(parsed: ParsedMail): Record<string, string> | null {
   return Object.keys(kept).length > 0 ? kept : null;
 }
 
+/**
+ * Attachments as base64. Inline images of the html (multipart/related, `cid:`) are already in the
+ * html as data: URIs (mailparser's default), since an outbox attachment has no Content-ID; they are
+ * not attached a second time.
+ */
 function attachments(parsed: ParsedMail): Attachment[] | null {
-  if (parsed.attachments.length === 0) return null;
-  return parsed.attachments.map((a, i) => ({
+  const attached = parsed.attachments.filter((a) => !(a.related && typeof parsed.html === 'string'));
+  if (attached.length === 0) return null;
+  return attached.map((a, i) => ({
     filename: a.filename ?? `attachment-${i + 1}`,
     content: a.content.toString('base64'),
     contentType: a.contentType,

@@ -57,8 +57,11 @@ describe.each(engineKinds)('SMTP ingest on %s', (engine) => {
       replyTo: 'help@example.com',
       subject: 'Über SMTP',
       text: 'plain body',
-      html: '<p>html <b>body</b></p>',
-      attachments: [{ filename: 'report.csv', content: 'a,b\n1,2\n', contentType: 'text/csv' }],
+      html: '<p>html <b>body</b></p><img src="cid:logo@app">',
+      attachments: [
+        { filename: 'report.csv', content: 'a,b\n1,2\n', contentType: 'text/csv' },
+        { filename: 'logo.png', content: Buffer.from('PNG'), contentType: 'image/png', cid: 'logo@app' },
+      ],
     });
     const items = await outbox();
     expect(items).toHaveLength(1);
@@ -73,6 +76,8 @@ describe.each(engineKinds)('SMTP ingest on %s', (engine) => {
     expect(delivered.html).toContain('<p>html <b>body</b></p>');
     expect(delivered.from?.value[0]).toMatchObject({ address: 'app@example.com', name: 'The App' });
     expect(delivered.replyTo?.text).toBe('help@example.com');
+    // The inline image travels inside the html, not as a second attachment.
+    expect(delivered.html).toContain(`src="data:image/png;base64,${Buffer.from('PNG').toString('base64')}"`);
     expect(delivered.attachments).toHaveLength(1);
     expect(delivered.attachments[0]).toMatchObject({ filename: 'report.csv', contentType: 'text/csv' });
     expect(delivered.attachments[0]!.content.toString()).toBe('a,b\n1,2\n');
