@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import type { OutboxStatus } from '../../core/outbox/lifecycle.js';
 
 export interface TransitionRow {
   messageId: string;
-  status: string;
+  status: OutboxStatus;
   reason: string | null;
   at: number;
 }
