@@ -15,6 +15,8 @@ const emptyContent: LoadedContent = {
 /** A message row joined with its shared content. */
 export function toOutboxMessage(row: Selectable<OutboxMessagesTable>, content: LoadedContent = emptyContent): OutboxMessage {
   const n = (v: number | null) => (v === null ? null : Number(v));
+  // Handed to SMTP at least once: it was rendered, and what is not kept on the row equalled the content.
+  const rendered = Number(row.attempts) > 0;
   return {
     id: row.id,
     contentId: row.content_id,
@@ -44,10 +46,10 @@ export function toOutboxMessage(row: Selectable<OutboxMessagesTable>, content: L
     tags: content.tags ?? {},
     attachments: content.attachments ?? [],
     locale: row.locale,
-    // Rendered output is kept per message only where it differs from the shared content.
-    renderedSubject: row.rendered_subject,
-    renderedHtml: row.rendered_html,
-    renderedText: row.rendered_text ?? content.renderedText,
+    // Rendered output is kept per message only where it differs from the shared content (finish-rendering.ts).
+    renderedSubject: row.rendered_subject ?? (rendered ? content.subject : null),
+    renderedHtml: row.rendered_html ?? (rendered ? content.html : null),
+    renderedText: row.rendered_text ?? content.renderedText ?? (rendered ? content.text : null),
     runAt: Number(row.run_at),
     scheduledAt: n(row.scheduled_at),
     attempts: Number(row.attempts),
