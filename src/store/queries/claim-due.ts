@@ -46,7 +46,7 @@ export async function claimDue(engine: Engine, request: ClaimRequest): Promise<O
       .execute();
     await recordTransitions(
       trx,
-      rows.map((r) => ({ messageId: r.id, status: 'rendering', reason: null, at: request.now })),
+      rows.map((r) => ({ messageId: r.id, projectId: r.project_id, status: 'rendering', reason: null, at: request.now })),
     );
     return rows.map(toOutboxMessage).sort((a, b) => b.priority - a.priority || a.runAt - b.runAt);
   });

@@ -45,7 +45,7 @@ export async function updateMessageIf(
       .where('status', 'in', [...expected])
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return false;
-    if (change) await recordTransitions(trx, [{ messageId: id, status: change.status, reason: change.reason, at: now }]);
+    if (change) await recordTransitions(trx, [{ messageId: id, projectId, status: change.status, reason: change.reason, at: now }]);
     return true;
   });
 }
