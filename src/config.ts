@@ -165,7 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
     database: Object.freeze({
       connectTimeoutMs: integer(env, 'MAILROOM_DB_CONNECT_TIMEOUT_MS', 2_000, 100, 600_000),
       queryTimeoutMs: integer(env, 'MAILROOM_DB_STATEMENT_TIMEOUT_MS', 3_000, 100, 3_600_000),
-      lockTimeoutMs: integer(env, 'MAILROOM_DB_LOCK_TIMEOUT_MS', 2_000, 10, 3_600_000),
+      lockTimeoutMs: integer(env, 'MAILROOM_DB_LOCK_TIMEOUT_MS', 3_000, 10, 3_600_000),
       busyTimeoutMs: integer(env, 'MAILROOM_SQLITE_BUSY_TIMEOUT_MS', 3_000, 10, 3_600_000),
     }),
   });

@@ -54,7 +54,7 @@ export async function deploy(o: DeploymentOptions): Promise<Deployment> {
     workers.push(w);
     return w;
   };
-  for (let i = 0; i < o.workers; i++) await addWorker();
+  await Promise.all(Array.from({ length: o.workers }, addWorker));
   return {
     base: `http://127.0.0.1:${port}`,
     projectId,

@@ -39,6 +39,18 @@ export function isUnavailable(error: unknown): boolean {
   return pgMessages.some((re) => re.test(error.message));
 }
 
+/**
+ * Unavailable and the server is not answering at all (refused, dropped, or
+ * silent past the client timeout) — as opposed to a server that answered
+ * "statement/lock timeout" or SQLite's "busy", which is alive, only slow.
+ * Only outages open the fast-503 window.
+ */
+export function isOutage(error: unknown): boolean {
+  if (!isUnavailable(error) || isMailroomError(error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return !(code === '57014' || code === '55P03' || (typeof code === 'string' && code.startsWith('SQLITE_')));
+}
+
 /** A client-side timeout leaves the connection mid-query: it must be discarded, not reused. */
 export function isClientTimeout(error: unknown): boolean {
   return error instanceof Error && /^Query read timeout/.test(error.message);

@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect, sql, type PostgresCursor, type PostgresPool, t
 import pg from 'pg';
 import type { Database } from '../schema.js';
 import type { Engine, EngineOptions } from '../database.js';
-import { createAvailability, isClientTimeout, isUnavailable, translate, type Availability } from '../availability.js';
+import { createAvailability, isClientTimeout, isOutage, translate, type Availability } from '../availability.js';
 
 // int8 (bigint) columns hold epoch milliseconds, well inside Number's exact range.
 const types = {
@@ -26,7 +26,7 @@ function guardedPool(pool: pg.Pool, availability: Availability): PostgresPool {
         return value;
       },
       (error: unknown) => {
-        if (isUnavailable(error)) availability.failed();
+        if (isOutage(error)) availability.failed();
         if (isClientTimeout(error)) onTimeout();
         throw translate(error);
       },

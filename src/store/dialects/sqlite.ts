@@ -26,7 +26,7 @@ export function openSqlite(url: string, options: EngineOptions = {}): Engine {
   // The default 2 MB page cache thrashes on bulk inserts into the outbox's indexes; 64 MB keeps them in memory.
   sqlite.pragma('cache_size = -65536');
   const availability = createAvailability();
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, () => availability.failed()) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     kind: 'sqlite',
     db,

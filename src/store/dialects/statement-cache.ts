@@ -1,14 +1,13 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
-import { isUnavailable, translate } from '../availability.js';
+import { translate } from '../availability.js';
 
 /**
  * A statement whose busy failures (another process held the write lock past
  * busy_timeout) surface as DATABASE_UNAVAILABLE, like a down PostgreSQL.
  */
-function guarded(statement: BetterSqlite3.Statement, onBusy: () => void): SqliteStatement {
+function guarded(statement: BetterSqlite3.Statement): SqliteStatement {
   const fail = (error: unknown): never => {
-    if (isUnavailable(error)) onBusy();
     throw translate(error);
   };
   return {
@@ -49,7 +48,7 @@ function guarded(statement: BetterSqlite3.Statement, onBusy: () => void): Sqlite
  * (the busy timeout does not apply to upgrading a read lock); taking the write
  * lock at BEGIN makes it wait its turn instead.
  */
-export function withStatementCache(sqlite: BetterSqlite3.Database, onBusy: () => void = () => {}, size = 500): SqliteDatabase {
+export function withStatementCache(sqlite: BetterSqlite3.Database, size = 500): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
   return {
     close: () => sqlite.close(),
@@ -59,7 +58,7 @@ export function withStatementCache(sqlite: BetterSqlite3.Database, onBusy: () =>
         // Most recently used last, so eviction drops the least recently used.
         cache.delete(sql);
       } else {
-        statement = guarded(sqlite.prepare(sql === 'begin' ? 'begin immediate' : sql), onBusy);
+        statement = guarded(sqlite.prepare(sql === 'begin' ? 'begin immediate' : sql));
         if (cache.size >= size) cache.delete(cache.keys().next().value!);
       }
       cache.set(sql, statement);
