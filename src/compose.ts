@@ -19,7 +19,7 @@ import { createTemplating } from './core/templates/templating.js';
 import { createStore, migrateToLatest, openEngine, type Store } from './store/index.js';
 import { createEventHub } from './core/events/hub.js';
 import { createWebhookService } from './core/webhooks/webhooks.js';
-import { createPgEventFeed } from './store/index.js';
+import { createPgEventFeed, createPollingEventFeed } from './store/index.js';
 import { createWebhookDispatcher } from './webhooks/dispatcher.js';
 import { createUserService } from './core/users/users.js';
 import { createDraftService } from './core/drafts/drafts.js';
@@ -45,17 +45,19 @@ export interface CoreOptions {
 /** Store and core services without HTTP: what the CLI and workers need. */
 export async function createCore(config: Config, options: CoreOptions) {
   const clock = options.clock ?? systemClock;
-  const engine = await openEngine(config.databaseUrl);
-  try {
-    if (options.migrate !== false) {
-      const applied = await migrateToLatest(engine);
-      if (applied.length > 0) options.logger.info({ applied, database: engine.describe() }, 'migrations applied');
+  if (options.migrate !== false) {
+    // Migrations run on a connection of their own without the request timeouts: a long one must not be cut off.
+    const migrating = await openEngine(config.databaseUrl, { poolSize: 2 });
+    try {
+      const applied = await migrateToLatest(migrating);
+      if (applied.length > 0) options.logger.info({ applied, database: migrating.describe() }, 'migrations applied');
+    } finally {
+      await migrating.close();
     }
-  } catch (error) {
-    await engine.close();
-    throw error;
   }
-  const store: Store = createStore(engine);
+  const engine = await openEngine(config.databaseUrl, { timeouts: config.database });
+  const reportError = (error: unknown, context: string) => options.logger.error({ err: error }, context);
+  const store: Store = createStore(engine, (error, context) => options.logger.warn({ err: error }, context));
   const events = createEventBus((error, event) => options.logger.error({ err: error, event }, 'event listener failed'));
   const projects = createProjectService({
     store: store.projects,
@@ -77,12 +79,11 @@ export async function createCore(config: Config, options: CoreOptions) {
   });
   const renderer = templating.renderer;
   const commit = createEnqueue({ store: store.outbox, clock, events, messageIdDomain: new URL(config.publicUrl).hostname || 'mailroom.local' });
-  const reportError = (error: unknown, context: string) => options.logger.error({ err: error }, context);
-  // Events are persisted by whichever process raises them; LISTEN and pruning start with the service (eventHub.start).
+  // Events are written with the changes they report; the hub follows the log (LISTEN or polling) once the service starts it.
   const eventHub = createEventHub({
     bus: events,
     log: store.events,
-    feed: engine.capabilities.listenNotify ? createPgEventFeed(engine, store.events, reportError) : null,
+    feed: store.listener ? createPgEventFeed(store.listener, store.events, reportError) : createPollingEventFeed(store.events, config.eventsPollMs, reportError),
     clock,
     retentionMs: config.eventsRetentionMs,
     pruneIntervalMs: 10 * 60_000,
@@ -212,6 +213,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       typedTemplates: core.templating.typedTemplates,
       preview: core.templating.preview,
       checkReady: () => core.store.ping(),
+      databaseKnownDown: () => core.store.knownDown(),
       rootKey: config.rootKey,
       bodyLimit: config.bodyLimit,
       eventHub: core.eventHub,

@@ -33,6 +33,8 @@ export interface ApiDeps {
   preview: (projectId: string, input: PreviewInput) => Promise<RenderedEmail>;
   /** Readiness probe: resolves when the database answers. */
   checkReady: () => Promise<void>;
+  /** True while the database is known to be unreachable: requests are answered 503 at once instead of waiting. */
+  databaseKnownDown?: () => boolean;
   rootKey: string | undefined;
   bodyLimit: number;
   /** Live events for the WebSocket endpoint. */

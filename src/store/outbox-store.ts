@@ -5,6 +5,8 @@ import type { ContentToInsert, MessageToInsert, OutboxMessage, OutboxStore } fro
 import type { Database, OutboxContentsTable, OutboxMessagesTable } from './schema.js';
 import { jsonOrNull, parseJson } from './json.js';
 import { bulkInsert } from './queries/bulk-insert.js';
+import { appendEvents } from './queries/append-events.js';
+import { toPublicEvent } from '../core/events/public-events.js';
 import { loadContents, type AttachmentRef, type LoadedContent } from './queries/load-contents.js';
 
 const emptyContent: LoadedContent = {
@@ -153,6 +155,12 @@ export function createOutboxStore(db: Kysely<Database>, raw?: BetterSqlite3.Data
         const columns = usedColumns(rows);
         await bulkInsert(trx, raw, 'outbox_messages', columns, rows.map((r) => columns.map((c) => r[c])), insertChunk);
         await bulkInsert(trx, raw, 'outbox_transitions', ['message_id', 'status', 'reason', 'at'], messages.map((m) => [m.id, m.status, null, now]), transitionChunk);
+        // The messages' first EMAIL_STATUS events commit with them (transactional outbox).
+        await appendEvents(
+          trx,
+          messages.map((m) => toPublicEvent('email:status', { projectId, messageId: m.id, status: m.status, reason: null, at: now })),
+          now,
+        );
       });
     },
 

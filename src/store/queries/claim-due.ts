@@ -46,7 +46,7 @@ export async function claimDue(engine: Engine, request: ClaimRequest): Promise<O
       .execute();
     await recordTransitions(
       trx,
-      rows.map((r) => ({ messageId: r.id, status: 'rendering', reason: null, at: request.now })),
+      rows.map((r) => ({ messageId: r.id, projectId: r.project_id, status: 'rendering', reason: null, at: request.now })),
     );
     // Each message with its shared content: the worker gets the same OutboxMessage shape as before.
     const messages = await withContents(trx, request.projectId, rows);

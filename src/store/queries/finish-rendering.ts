@@ -71,7 +71,7 @@ export async function finishRendering(db: Kysely<Database>, owner: string, now: 
         returning outbox_messages.id, outbox_messages.project_id`.execute(trx);
       for (const r of rows) applied.push({ id: r.id, projectId: r.project_id, status: 'sending', reason: null });
     }
-    await recordTransitions(trx, applied.map((c) => ({ messageId: c.id, status: c.status, reason: c.reason, at: now })));
+    await recordTransitions(trx, applied.map((c) => ({ messageId: c.id, projectId: c.projectId, status: c.status, reason: c.reason, at: now })));
     return applied;
   });
 }

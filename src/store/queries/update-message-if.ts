@@ -63,7 +63,7 @@ export async function updateMessageIf(
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return false;
     if (patch.subject !== undefined || patch.html !== undefined || patch.clearTemplate) await editContent(trx, projectId, id, patch);
-    if (change) await recordTransitions(trx, [{ messageId: id, status: change.status, reason: change.reason, at: now }]);
+    if (change) await recordTransitions(trx, [{ messageId: id, projectId, status: change.status, reason: change.reason, at: now }]);
     return true;
   });
 }
