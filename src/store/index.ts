@@ -16,6 +16,7 @@ import { createSuppressionStore } from './suppression-store.js';
 import { createCaptureStore } from './capture-store.js';
 import { createWorkSignal } from './work-signal.js';
 import { createConnectionSlots } from './queries/transport-slots.js';
+import { createCaptureAdminStore, createOutboxBrowseStore } from './console-store.js';
 
 export { openEngine, type Engine, type Capabilities } from './database.js';
 export { migrateToLatest } from './migrate.js';
@@ -41,6 +42,8 @@ export function createStore(engine: Engine) {
     captured: createCaptureStore(engine.db),
     workSignal: createWorkSignal(engine),
     connectionSlots: createConnectionSlots(engine.db),
+    outboxBrowse: createOutboxBrowseStore(engine.db),
+    capturedAdmin: createCaptureAdminStore(engine.db),
     /** Readiness: a round trip to the database. */
     async ping(): Promise<void> {
       await sql`select 1`.execute(engine.db);
