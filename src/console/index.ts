@@ -22,6 +22,7 @@ import { outboxRoutes } from './outbox.js';
 import { messageRoutes } from './message.js';
 import { inboxRoutes } from './inbox.js';
 import { overviewRoutes } from './overview.js';
+import { templateRoutes } from './templates.js';
 
 /** Paths served without a session. */
 const publicPaths = new Set(['/sign-in', '/sign-out']);
@@ -67,6 +68,7 @@ export async function consoleRoutes(app: FastifyInstance, { deps }: { deps: Cons
   outboxRoutes(app, deps);
   messageRoutes(app, deps);
   inboxRoutes(app, deps);
+  templateRoutes(app, deps);
 }
 
 async function renderError(deps: ConsoleDeps, request: FastifyRequest, reply: FastifyReply, error: unknown): Promise<FastifyReply> {
