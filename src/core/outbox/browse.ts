@@ -5,6 +5,7 @@
  */
 import { decodeCursor, keysetPage, type CursorPosition } from '../cursor.js';
 import { invalidField } from '../errors.js';
+import { parseMailbox } from './address.js';
 import { outboxStatuses, simpleStatus, type OutboxStatus, type SimpleStatus, type SkipReason } from './lifecycle.js';
 
 /** What a list row shows: no bodies, so a page of 50 stays small. */
@@ -30,6 +31,8 @@ export interface BrowseFilter {
   statuses?: readonly OutboxStatus[];
   /** Substring of the recipient address (case-insensitive). */
   recipient?: string;
+  /** A whole address, normalised as stored (uses the recipient index). */
+  recipientAddress?: string;
   source?: string;
   batchId?: string;
   createdFrom?: number;
@@ -64,6 +67,19 @@ export interface BrowseQuery {
   to?: number;
 }
 
+/** A whole address matches exactly (as stored: ASCII domain in lower case); anything else is a substring. */
+function recipientFilter(text: string | undefined): Pick<BrowseFilter, 'recipient' | 'recipientAddress'> {
+  if (!text) return {};
+  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)) {
+    try {
+      return { recipientAddress: parseMailbox('recipient', text).address };
+    } catch {
+      // not a valid address after all: search for the text
+    }
+  }
+  return { recipient: text.toLowerCase() };
+}
+
 function toFilter(query: BrowseQuery): BrowseFilter {
   let statuses: OutboxStatus[] | undefined;
   if (query.status) {
@@ -78,7 +94,7 @@ function toFilter(query: BrowseQuery): BrowseFilter {
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) throw invalidField('to', 'must not be before from');
   return {
     ...(statuses ? { statuses } : {}),
-    ...(query.recipient ? { recipient: query.recipient.trim().toLowerCase() } : {}),
+    ...recipientFilter(query.recipient?.trim()),
     ...(query.source ? { source: query.source } : {}),
     ...(query.batchId ? { batchId: query.batchId } : {}),
     ...(query.from !== undefined ? { createdFrom: query.from } : {}),

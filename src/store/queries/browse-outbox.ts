@@ -38,6 +38,8 @@ export async function browseOutbox(
     ])
     .where('project_id', '=', projectId);
   if (filter.statuses) query = query.where('status', 'in', filter.statuses.length ? [...filter.statuses] : ['-none-']);
+  // A whole address uses the (project_id, recipient_email) index; part of one scans the project's rows.
+  if (filter.recipientAddress) query = query.where('recipient_email', '=', filter.recipientAddress);
   if (filter.recipient) query = query.where(sql<boolean>`lower(recipient_email) like ${`%${likeEscape(filter.recipient)}%`} escape '\\'`);
   if (filter.source) query = query.where('source', '=', filter.source);
   if (filter.batchId) query = query.where('batch_id', '=', filter.batchId);
@@ -48,7 +50,10 @@ export async function browseOutbox(
       eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]),
     );
   }
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  // With a whole address, `created_at + 0` keeps SQLite's planner from walking the created_at index
+  // through every row of the project; it then takes the recipient index and sorts the few matches.
+  const order = filter.recipientAddress ? sql<number>`created_at + 0` : sql<number>`created_at`;
+  const rows = await query.orderBy(order, 'desc').orderBy('id', 'desc').limit(limit).execute();
   const n = (v: number | null) => (v === null ? null : Number(v));
   return rows.map((r) => ({
     id: r.id,
