@@ -23,6 +23,7 @@ import { messageRoutes } from './message.js';
 import { inboxRoutes } from './inbox.js';
 import { overviewRoutes } from './overview.js';
 import { templateRoutes } from './templates.js';
+import { adminRoutes } from './admin.js';
 
 /** Paths served without a session. */
 const publicPaths = new Set(['/sign-in', '/sign-out']);
@@ -69,6 +70,7 @@ export async function consoleRoutes(app: FastifyInstance, { deps }: { deps: Cons
   messageRoutes(app, deps);
   inboxRoutes(app, deps);
   templateRoutes(app, deps);
+  adminRoutes(app, deps);
 }
 
 async function renderError(deps: ConsoleDeps, request: FastifyRequest, reply: FastifyReply, error: unknown): Promise<FastifyReply> {
