@@ -20,7 +20,7 @@ const sections: { path: string; label: string; visible(p: Principal): boolean }[
   { path: '/settings', label: 'Settings', visible: (p) => hasPermission(p, 'project:read') },
 ];
 
-const keyLabel: Record<Principal['keyKind'], string> = { admin: 'admin key', secret: 'secret key', scoped: 'scoped key', publishable: 'publishable key' };
+const keyLabel: Record<Principal['keyKind'], string> = { admin: 'an admin key', secret: 'a secret key', scoped: 'a scoped key', publishable: 'a publishable key' };
 
 const htmxConfig = JSON.stringify({
   // Error answers carry a message to show: swap them like any other answer.
@@ -54,7 +54,7 @@ export function page(ctx: PageContext, title: string, content: Renderable, optio
   <div class="brand">Mail<span>room</span></div>
   <div class="project" title="${ctx.principal.projectId}">${ctx.projectName}</div>
   <nav aria-label="Sections">${nav}</nav>
-  <div class="foot">Signed in with a ${keyLabel[ctx.principal.keyKind]}
+  <div class="foot">Signed in with ${keyLabel[ctx.principal.keyKind]}
     <form method="post" action="/sign-out"><input type="hidden" name="_csrf" value="${ctx.csrfToken}"><button type="submit">Sign out</button></form>
   </div>
 </aside>

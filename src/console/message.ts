@@ -78,7 +78,7 @@ function story(request: FastifyRequest, m: OutboxEntry, hooks: { url: string; de
   const attempts = m.deliveryAttempts.length
     ? html`<div class="table-wrap"><table><thead><tr><th scope="col">#</th><th scope="col">Outcome</th><th scope="col">SMTP reply</th><th scope="col">Started</th><th scope="col">Finished</th></tr></thead><tbody>
 ${m.deliveryAttempts.map(
-  (a) => html`<tr><td>${a.attempt}</td><td>${a.outcome}</td><td class="mono small">${a.smtpCode ?? ''} ${a.enhancedCode ?? ''} ${a.response ?? ''}</td><td class="small nowrap">${timeTag(a.startedAt)}</td><td class="small nowrap">${timeTag(a.finishedAt)}</td></tr>`,
+  (a) => html`<tr><td>${a.attempt}</td><td>${a.outcome}</td><td class="mono small">${a.response ?? [a.smtpCode, a.enhancedCode].filter(Boolean).join(' ')}</td><td class="small nowrap">${timeTag(a.startedAt)}</td><td class="small nowrap">${timeTag(a.finishedAt)}</td></tr>`,
 )}</tbody></table></div>`
     : html`<p class="muted">No delivery attempt yet.</p>`;
   const webhookLog = hooks.length

@@ -73,7 +73,7 @@ dl.facts dd{margin:0;word-break:break-word}
 iframe.mail{width:100%;height:520px;border:1px solid var(--line);border-radius:6px;background:#fff}
 pre.source{background:#0f1522;color:#e2e8f5;padding:14px;border-radius:6px;overflow:auto;max-height:560px;white-space:pre-wrap;word-break:break-all}
 .chart{display:flex;align-items:flex-end;gap:3px;height:140px;padding-top:8px}
-.chart .bar{flex:1;display:flex;flex-direction:column-reverse;min-width:4px}
+.chart .bar{flex:1;display:flex;flex-direction:column-reverse;min-width:4px;height:100%;background:#f1f3f6;border-radius:2px 2px 0 0}
 .chart .bar span{display:block}
 .chart .ok{background:#4caf6e}.chart .error{background:#e0584d}.chart .progress{background:#e9b949}
 .legend{display:flex;gap:14px;font-size:.82rem;color:var(--muted);margin-top:8px}

@@ -56,7 +56,7 @@ ${csrfField(ctx.csrfToken)}
 ${problem && !['name', 'subject', 'body', 'translations', 'parameters'].some((f) => problem.field === f || problem.field.startsWith(`${f}.`)) ? flash(problem.message, 'error') : ''}
 <label>Name<input name="name" value="${form.name}" required ${described('name')} ${mayWrite ? '' : html`readonly`}></label>${fieldError(problem, 'name', form.name)}
 <label>Subject<input name="subject" value="${form.subject}" ${described('subject')} ${mayWrite ? '' : html`readonly`}></label>${fieldError(problem, 'subject', form.subject)}
-<label>Body (HTML with Liquid, <code>{{ text:key }}</code> and <code>{{ block:uuid }}</code>)<textarea name="body" rows="12" ${described('body')} ${mayWrite ? '' : html`readonly`}>${form.body}</textarea></label>${fieldError(problem, 'body', form.body)}
+<label><span>Body (HTML with Liquid, <code>{{ text:key }}</code> and <code>{{ block:uuid }}</code>)</span><textarea name="body" rows="12" ${described('body')} ${mayWrite ? '' : html`readonly`}>${form.body}</textarea></label>${fieldError(problem, 'body', form.body)}
 <label>Translations (JSON: language → key → text)<textarea name="translations" rows="8" ${described('translations')} ${mayWrite ? '' : html`readonly`}>${form.translations}</textarea></label>${fieldError(problem, 'translations', form.translations)}
 <label>Parameters (comma separated)<input name="parameters" value="${form.parameters}" ${mayWrite ? '' : html`readonly`}></label>${fieldError(problem, 'parameters', form.parameters)}
 <label style="flex-direction:row;gap:8px;align-items:center"><input type="checkbox" name="inlineCss" ${form.inlineCss ? html`checked` : ''} ${mayWrite ? '' : html`disabled`}> Inline CSS</label>

@@ -11,7 +11,7 @@ function blockEditor(ctx: PageContext, action: string, form: { name: string; con
   return html`<form method="post" action="${action}" class="panel stack" aria-label="Block">${csrfField(ctx.csrfToken)}
 ${problem && !['name', 'content'].includes(problem.field) ? flash(problem.message, 'error') : ''}
 <label>Name<input name="name" value="${form.name}" required ${mayWrite ? '' : html`readonly`}></label>${fieldError(problem, 'name', form.name)}
-<label>Content (HTML; <code>{{ text:key }}</code> and parameters, no other blocks)<textarea name="content" rows="10" ${problem?.field === 'content' ? html`aria-invalid="true" aria-describedby="content-error"` : ''} ${mayWrite ? '' : html`readonly`}>${form.content}</textarea></label>${fieldError(problem, 'content', form.content)}
+<label><span>Content (HTML; <code>{{ text:key }}</code> and parameters, no other blocks)</span><textarea name="content" rows="10" ${problem?.field === 'content' ? html`aria-invalid="true" aria-describedby="content-error"` : ''} ${mayWrite ? '' : html`readonly`}>${form.content}</textarea></label>${fieldError(problem, 'content', form.content)}
 ${mayWrite ? html`<div><button type="submit">Save</button></div>` : ''}</form>`;
 }
 
