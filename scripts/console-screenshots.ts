@@ -31,13 +31,23 @@ const template = await mailroom.core.templating.templates.create(projectId, {
   parameters: ['name'],
 });
 const people = ['ann', 'bob', 'chloe', 'dmitri', 'eva', 'farid', 'grace', 'hiro'];
-const ids = await mailroom.core.send.sendMessages(
-  projectId,
-  people.map((p, i) => ({ source: i % 2 ? 'mail' : 'batch', recipient: { email: `${p}@example.com` }, templateId: template.uuid, variables: { name: p[0]!.toUpperCase() + p.slice(1) }, locale: i % 3 ? 'en' : 'fr' })),
-);
-await mailroom.core.send.sendMessages(projectId, [
-  { source: 'mail', recipient: { email: 'later@example.com' }, subject: 'Your weekly digest', html: '<p>Digest</p>', scheduledAt: Date.now() + 3 * 3600_000 },
-]);
+const ids: string[] = [];
+for (const [i, p] of people.entries()) {
+  const { ids: sent } = await mailroom.core.accept.accept(projectId, {
+    source: i % 2 ? 'mail' : 'batch',
+    to: [{ email: `${p}@example.com` }],
+    content: { kind: 'template', templateId: template.uuid, variables: { name: p[0]!.toUpperCase() + p.slice(1) } },
+    locale: i % 3 ? 'en' : 'fr',
+  });
+  ids.push(...sent);
+}
+await mailroom.core.accept.accept(projectId, {
+  source: 'mail',
+  to: [{ email: 'later@example.com' }],
+  subject: 'Your weekly digest',
+  content: { kind: 'body', html: '<p>Digest</p>' },
+  scheduledAt: Date.now() + 3 * 3600_000,
+});
 await mailroom.core.suppressions.add(projectId, { email: 'bounced@example.com', reason: 'bounced', detail: '550 5.1.1 user unknown' });
 await new Promise((resolve) => setTimeout(resolve, 3000));
 

@@ -8,7 +8,7 @@ export type ConsoleDeps = Pick<
   | 'outboxQueries'
   | 'outboxBrowser'
   | 'outboxEditor'
-  | 'send'
+  | 'accept'
   | 'inbox'
   | 'inboxAdmin'
   | 'eventHub'

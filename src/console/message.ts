@@ -181,7 +181,7 @@ export function messageRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   });
   app.post<{ Params: Params }>('/outbox/:id/resend', { schema: { hide: true } }, async (request, reply) => {
     const { projectId } = requirePermission(request, 'emails:send');
-    const id = await deps.send.resend(projectId, request.params.id);
+    const [id] = (await deps.accept.resend(projectId, request.params.id)).ids;
     return redirectWith(reply, `/outbox/${id}`, 'Sent again as this new message.');
   });
 }

@@ -187,9 +187,14 @@ export function templateRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     const { projectId } = requirePermission(request, 'emails:send');
     const template = await deps.templates.get(projectId, request.params.id);
     const variables = parseJsonField<Record<string, unknown>>('variables', request.body?.variables, {});
-    const [id] = await deps.send.sendMessages(projectId, [
-      { source: 'console', recipient: { email: request.body?.to ?? '' }, templateId: template.uuid, variables, locale: request.body?.locale || null, priority: 10 },
-    ]);
+    const { ids } = await deps.accept.accept(projectId, {
+      source: 'console',
+      to: [{ email: request.body?.to ?? '' }],
+      content: { kind: 'template', templateId: template.uuid, variables },
+      locale: request.body?.locale || null,
+      priority: 10,
+    });
+    const id = ids[0];
     return redirectWith(reply, `/outbox/${id}`, `Test email sent to ${request.body?.to}.`);
   });
 

@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { CursorPosition } from '../../core/cursor.js';
 import type { BrowseFilter, OutboxSummary } from '../../core/outbox/browse.js';
-import type { OutboxStatus, SkipReason } from '../../core/outbox/lifecycle.js';
 import { likeEscape } from '../like.js';
 import type { Database } from '../schema.js';
 
@@ -17,48 +16,50 @@ export async function browseOutbox(
   before?: CursorPosition,
 ): Promise<OutboxSummary[]> {
   let query = db
-    .selectFrom('outbox_messages')
+    .selectFrom('outbox_messages as m')
+    .innerJoin('outbox_contents as c', 'c.id', 'm.content_id')
     .select([
-      'id',
-      'status',
-      'skip_reason',
-      'source',
-      'batch_id',
-      'recipient_email',
-      'recipient_user_id',
-      'from_address',
-      'subject',
-      'rendered_subject',
-      'template_id',
-      'attempts',
-      'scheduled_at',
-      'sent_at',
-      'created_at',
-      'updated_at',
+      'm.id',
+      'm.status',
+      'm.skip_reason',
+      'm.source',
+      'm.batch_id',
+      'm.recipient_email',
+      'm.recipient_user_id',
+      'c.from_address',
+      'c.subject',
+      'm.rendered_subject',
+      'c.template_id',
+      'm.attempts',
+      'm.scheduled_at',
+      'm.sent_at',
+      'm.created_at',
+      'm.updated_at',
     ])
-    .where('project_id', '=', projectId);
-  if (filter.statuses) query = query.where('status', 'in', filter.statuses.length ? [...filter.statuses] : ['-none-']);
+    .where('m.project_id', '=', projectId);
+  // An empty list matches nothing (no status is 'skipped' and 'sent' at once).
+  if (filter.statuses) query = filter.statuses.length ? query.where('m.status', 'in', [...filter.statuses]) : query.where(sql<boolean>`1 = 0`);
   // A whole address uses the (project_id, recipient_email) index; part of one scans the project's rows.
-  if (filter.recipientAddress) query = query.where('recipient_email', '=', filter.recipientAddress);
-  if (filter.recipient) query = query.where(sql<boolean>`lower(recipient_email) like ${`%${likeEscape(filter.recipient)}%`} escape '\\'`);
-  if (filter.source) query = query.where('source', '=', filter.source);
-  if (filter.batchId) query = query.where('batch_id', '=', filter.batchId);
-  if (filter.createdFrom !== undefined) query = query.where('created_at', '>=', filter.createdFrom);
-  if (filter.createdTo !== undefined) query = query.where('created_at', '<=', filter.createdTo);
+  if (filter.recipientAddress) query = query.where('m.recipient_email', '=', filter.recipientAddress);
+  if (filter.recipient) query = query.where(sql<boolean>`lower(m.recipient_email) like ${`%${likeEscape(filter.recipient)}%`} escape '\\'`);
+  if (filter.source) query = query.where('m.source', '=', filter.source);
+  if (filter.batchId) query = query.where('m.batch_id', '=', filter.batchId);
+  if (filter.createdFrom !== undefined) query = query.where('m.created_at', '>=', filter.createdFrom);
+  if (filter.createdTo !== undefined) query = query.where('m.created_at', '<=', filter.createdTo);
   if (before) {
     query = query.where((eb) =>
-      eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]),
+      eb.or([eb('m.created_at', '<', before.createdAt), eb.and([eb('m.created_at', '=', before.createdAt), eb('m.id', '<', before.id)])]),
     );
   }
   // With a whole address, `created_at + 0` keeps SQLite's planner from walking the created_at index
   // through every row of the project; it then takes the recipient index and sorts the few matches.
-  const order = filter.recipientAddress ? sql<number>`created_at + 0` : sql<number>`created_at`;
-  const rows = await query.orderBy(order, 'desc').orderBy('id', 'desc').limit(limit).execute();
+  const order = filter.recipientAddress ? sql<number>`m.created_at + 0` : sql<number>`m.created_at`;
+  const rows = await query.orderBy(order, 'desc').orderBy('m.id', 'desc').limit(limit).execute();
   const n = (v: number | null) => (v === null ? null : Number(v));
   return rows.map((r) => ({
     id: r.id,
-    status: r.status as OutboxStatus,
-    skipReason: r.skip_reason as SkipReason | null,
+    status: r.status,
+    skipReason: r.skip_reason,
     source: r.source,
     batchId: r.batch_id,
     recipientEmail: r.recipient_email,
