@@ -17,6 +17,7 @@ import { createCaptureStore } from './capture-store.js';
 import { createPgListener, createWorkSignal } from './pg-listener.js';
 import { createConnectionSlots } from './queries/transport-slots.js';
 import { createRetentionStore } from './retention-store.js';
+import { createCaptureAdminStore, createOutboxBrowseStore } from './console-store.js';
 
 export { openEngine, type Engine, type Capabilities, type EngineOptions } from './database.js';
 export { migrateToLatest } from './migrate.js';
@@ -54,6 +55,8 @@ export function createStore(engine: Engine, onError: (error: unknown, context: s
     workSignal: createWorkSignal(engine, listener),
     connectionSlots: createConnectionSlots(engine.db),
     retention: createRetentionStore(engine.db),
+    outboxBrowse: createOutboxBrowseStore(engine.db),
+    capturedAdmin: createCaptureAdminStore(engine.db),
     /** Readiness: a round trip to the database, given up after 1.5 s (a frozen server never answers). */
     async ping(): Promise<void> {
       let timer: NodeJS.Timeout | undefined;
