@@ -18,6 +18,7 @@ import type { OutboxEditor } from '../core/outbox/edit.js';
 import type { Idempotency } from '../core/idempotency/idempotency.js';
 import type { SuppressionService } from '../core/suppressions/suppressions.js';
 import type { InboxService } from '../core/delivery/inbox.js';
+import type { MetricsEndpoint } from './system/metrics.js';
 import type { OneClickUnsubscribe } from '../core/suppressions/one-click-unsubscribe.js';
 
 /** What the HTTP layer is given by the composition root: core services, never the store. */
@@ -52,4 +53,10 @@ export interface ApiDeps {
   /** Base URL of links placed in emails. */
   publicUrl: string;
   unsubscribe: OneClickUnsubscribe;
+  /** Where delivered mail goes, said by /readyz: "smtp relay host:port" or "capture (...)". */
+  transport?: string;
+  /** Prometheus exposition and the HTTP timing hook; absent: no /metrics. */
+  metrics?: MetricsEndpoint & { observeRequest(method: string, route: string, status: number, seconds: number): void };
+  /** MAILROOM_METRICS_TOKEN: the Bearer credential /metrics asks for on the API port. */
+  metricsToken?: string;
 }

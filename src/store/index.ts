@@ -16,6 +16,8 @@ import { createSuppressionStore } from './suppression-store.js';
 import { createCaptureStore } from './capture-store.js';
 import { createWorkSignal } from './work-signal.js';
 import { createConnectionSlots } from './queries/transport-slots.js';
+import { readMetrics } from './queries/read-metrics.js';
+import type { MetricsReader } from '../core/metrics/types.js';
 
 export { openEngine, type Engine, type Capabilities } from './database.js';
 export { migrateToLatest } from './migrate.js';
@@ -41,6 +43,7 @@ export function createStore(engine: Engine) {
     captured: createCaptureStore(engine.db),
     workSignal: createWorkSignal(engine),
     connectionSlots: createConnectionSlots(engine.db),
+    metrics: { read: (now, bounds) => readMetrics(engine.db, now, bounds) } satisfies MetricsReader,
     /** Readiness: a round trip to the database. */
     async ping(): Promise<void> {
       await sql`select 1`.execute(engine.db);

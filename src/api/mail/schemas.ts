@@ -91,6 +91,7 @@ export const mailEmailSchema = {
     skipReason: { type: 'string', nullable: true },
     lastError: { type: 'string', nullable: true },
     attempts: { type: 'integer' },
+    captured: { type: 'boolean', description: 'true when the capture transport took the message (no SMTP_URL): it was stored, not delivered' },
     statusHistory: {
       type: 'array',
       items: { type: 'object', properties: { status: { type: 'string' }, reason: { type: 'string', nullable: true }, at: { type: 'string' } } },
