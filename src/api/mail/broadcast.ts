@@ -30,7 +30,8 @@ export function broadcastRoute(app: FastifyInstance, deps: ApiDeps): void {
     async (request, reply) =>
       idempotent(deps.idempotency, request, reply, async () => {
         const batchId = randomUUID();
-        const content = { ...mailContent(request.body), source: 'broadcast', batchId };
+        // Broadcasts are bulk mail unless the caller says otherwise: they get one-click unsubscribe headers.
+        const content = { ...mailContent(request.body, '', false), source: 'broadcast', batchId };
         const ids = await deps.send.broadcast(principalOf(request).projectId, content, request.body.to);
         return { status: 200, body: { batchId, count: ids.length, ids } };
       }),

@@ -37,6 +37,11 @@ export const mailMessageSchema = {
       ],
     },
     headers: { type: 'object', additionalProperties: { type: 'string' } },
+    transactional: {
+      type: 'boolean',
+      description:
+        'true (default on /mail/send and /mail/batch): a message the recipient asked for (receipt, code, reset). false (default on /mail/broadcast): bulk or marketing mail, sent with List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) one-click unsubscribe headers. Suppressed addresses are skipped either way.',
+    },
     attachments: {
       type: 'array',
       maxItems: sendLimits.maxAttachments,

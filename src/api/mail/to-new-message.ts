@@ -16,6 +16,8 @@ export interface MailMessageBody {
   tags?: Record<string, string> | Array<{ name: string; value: string }>;
   headers?: Record<string, string>;
   attachments?: Array<{ filename: string; content: string; contentType?: string }>;
+  /** Bulk/marketing mail is `false`: it carries List-Unsubscribe (RFC 8058). */
+  transactional?: boolean;
 }
 
 const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
@@ -28,7 +30,7 @@ function scheduledAt(value: string | undefined, field: string): number | null {
 }
 
 /** The shared content of a mail-family request, without its recipient. */
-export function mailContent(body: MailMessageBody, prefix = ''): Omit<NewMessage, 'recipient' | 'source'> {
+export function mailContent(body: MailMessageBody, prefix = '', defaultTransactional = true): Omit<NewMessage, 'recipient' | 'source'> {
   if (body.html === undefined && body.text === undefined && body.templateId === undefined) {
     throw invalidField(`${prefix}html`, 'give html, text or templateId');
   }
@@ -48,6 +50,7 @@ export function mailContent(body: MailMessageBody, prefix = ''): Omit<NewMessage
     tags: tags ?? null,
     headers: body.headers ?? null,
     attachments: body.attachments ?? null,
+    transactional: body.transactional ?? defaultTransactional,
   };
 }
 
