@@ -10,7 +10,6 @@ import * as events from './0007-events.js';
 import * as dropRedundantIndexes from './0008-drop-redundant-indexes.js';
 import * as delivery from './0004-delivery.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Step = (db: Kysely<any>, dialect: MigrationDialect) => Promise<void>;
 
 /**
