@@ -15,6 +15,7 @@ import { emailTemplatesApi } from './email-templates/index.js';
 import { eventsApi } from './events/index.js';
 import { mailApi } from './mail/index.js';
 import { unsubscribeRoutes } from './unsubscribe/index.js';
+import { documentApi } from './openapi/document.js';
 
 /** The Fastify instance with every family registered; listening is the caller's business. */
 export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Promise<FastifyInstance> {
@@ -49,15 +50,9 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
         version: '0.1.0',
         description: 'Self-hosted email for applications: outbox, templates, SMTP delivery, events.',
       },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          stackSecretServerKey: { type: 'apiKey', in: 'header', name: 'x-stack-secret-server-key' },
-          stackAdminAccessToken: { type: 'apiKey', in: 'header', name: 'x-stack-admin-access-token' },
-          stackProjectId: { type: 'apiKey', in: 'header', name: 'x-stack-project-id' },
-        },
-      },
     },
+    // Introduction, security schemes and examples are added centrally (api/openapi/document.ts).
+    transformObject: (document) => documentApi('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
