@@ -7,7 +7,7 @@ import { runCli } from '../support/cli.js';
 import { freshDatabaseUrl } from '../support/engines.js';
 
 describe('a CLI that never misleads', () => {
-  it('reports an unknown command as one, with a suggestion, instead of passing it to serve', async () => {
+  it('reports an unknown command as one, with a suggestion, instead of passing it to serve', { timeout: 120_000 }, async () => {
     const typo = await runCli(['sevre']);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain("unknown command 'sevre'");
@@ -30,7 +30,7 @@ describe('a CLI that never misleads', () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  it('refuses a PostgreSQL database without Mailroom tables the same way', async () => {
+  it('refuses a PostgreSQL database without Mailroom tables the same way', { timeout: 120_000 }, async () => {
     const res = await runCli(['projects', 'list'], { DATABASE_URL: freshDatabaseUrl('postgres') });
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/no Mailroom tables in postgres.*run `mailroom serve`/);
@@ -56,7 +56,7 @@ describe('a CLI that never misleads', () => {
     }
   });
 
-  it('names the variable and the accepted form for configuration mistakes', async () => {
+  it('names the variable and the accepted form for configuration mistakes', { timeout: 120_000 }, async () => {
     const cases: [Record<string, string>, string][] = [
       [{ HOST: 'http://0.0.0.0' }, 'HOST must be an address or host name to listen on, e.g. 127.0.0.1, 0.0.0.0 or ::'],
       [{ MAILROOM_PUBLIC_URL: 'mail.example.com' }, 'MAILROOM_PUBLIC_URL must be an absolute http(s) URL such as https://mail.example.com'],

@@ -68,7 +68,7 @@ describe.each(engineKinds)('capture mode said out loud on %s', (engine) => {
 describe('serve and worker in production', () => {
   const dbEnv = () => ({ DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'mailroom-prod-')), 'db.sqlite')}`, PORT: '0', MAILROOM_WORKERS: '0' });
 
-  it('refuse to start with NODE_ENV=production and no SMTP_URL, naming the fix', async () => {
+  it('refuse to start with NODE_ENV=production and no SMTP_URL, naming the fix', { timeout: 120_000 }, async () => {
     for (const command of ['serve', 'worker']) {
       const { code, stderr, stdout } = await runCli([command], { ...dbEnv(), NODE_ENV: 'production', SMTP_URL: '' });
       expect(code, stdout).toBe(1);
@@ -77,7 +77,7 @@ describe('serve and worker in production', () => {
     }
   });
 
-  it('start when capture is chosen explicitly, and the banner and /readyz name the transport', async () => {
+  it('start when capture is chosen explicitly, and the banner and /readyz name the transport', { timeout: 120_000 }, async () => {
     const { child, output } = await startCli(['serve'], { ...dbEnv(), NODE_ENV: 'production', SMTP_URL: 'capture' }, /Mailroom is ready at/);
     try {
       expect(output()).toContain('delivery:  capture (mail is stored in the capture inbox, not delivered)');
