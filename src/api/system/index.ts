@@ -16,7 +16,7 @@ export async function systemRoutes(app: FastifyInstance, { deps }: { deps: ApiDe
       return { status: 'ready', transport: deps.transport };
     } catch (error) {
       request.log.warn({ err: error }, 'readiness check failed');
-      return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable', transport: deps.transport });
+      return reply.code(503).header('retry-after', '2').send({ status: 'unavailable', reason: 'database unreachable', transport: deps.transport });
     }
   });
 
