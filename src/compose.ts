@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { createAuthenticator } from './api/shared/auth.js';
-import type { Config } from './config.js';
+import { describeTransport, type Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createUserTokens } from './core/auth/user-tokens.js';
 import { createEventBus } from './core/events.js';
@@ -36,6 +36,8 @@ import { createOutboxBrowser } from './core/outbox/browse.js';
 import { createInboxAdmin } from './core/delivery/inbox-admin.js';
 import { startWorkers, type WorkerPool } from './delivery/workers.js';
 import { startSmtpIngest, type SmtpIngest } from './ingest/smtp-ingest.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { startMetricsServer, type MetricsServer } from './metrics/server.js';
 
 export interface CoreOptions {
   logger: Logger;
@@ -190,8 +192,26 @@ export function startDelivery(core: Core, count: number): Promise<WorkerPool> {
   );
 }
 
+/**
+ * This process's metrics, and its separate /metrics listener when MAILROOM_METRICS_PORT is set.
+ * `workers` is read at scrape time, so it may be filled in after the metrics exist.
+ */
+export async function startMetrics(core: Core, workers: () => WorkerPool | undefined): Promise<{ metrics: Metrics; server: MetricsServer | undefined }> {
+  const metrics = createMetrics({
+    reader: core.store.metrics,
+    clock: core.clock,
+    cacheMs: core.config.metricsCacheMs,
+    smtpConnectionsOpen: () => workers()?.openConnections() ?? 0,
+  });
+  const port = core.config.metricsPort;
+  const server = port === undefined ? undefined : await startMetricsServer(metrics, { host: core.config.metricsHost, port, logger: core.logger });
+  return { metrics, server };
+}
+
 export interface Mailroom {
   core: Core;
+  /** The separate /metrics listener (MAILROOM_METRICS_PORT); `port` is the bound port. */
+  metricsServer: MetricsServer | undefined;
   app: FastifyInstance;
   /** The delivery workers of this process (none when MAILROOM_WORKERS=0). */
   workers: WorkerPool | undefined;
@@ -204,6 +224,14 @@ export interface Mailroom {
 /** The whole service: core plus the HTTP API. */
 export async function createMailroom(config: Config, options: CoreOptions): Promise<Mailroom> {
   const core = await createCore(config, options);
+  let workers: WorkerPool | undefined;
+  let metrics: Awaited<ReturnType<typeof startMetrics>>;
+  try {
+    metrics = await startMetrics(core, () => workers);
+  } catch (error) {
+    await core.close();
+    throw error;
+  }
   const auth = createAuthenticator({ projects: core.projects, verifyUserToken: core.userTokens.verify });
   const app = await buildApp(
     {
@@ -237,6 +265,9 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       outboxBrowser: core.outboxBrowser,
       inboxAdmin: core.inboxAdmin,
       deliveryMode: config.smtpUrl ? 'relay' : 'capture',
+      transport: describeTransport(config),
+      metrics: metrics.metrics,
+      metricsToken: config.metricsToken,
     },
     { logger: options.logger },
   );
@@ -244,12 +275,13 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
     await core.eventHub.start();
   } catch (error) {
     await app.close();
+    await metrics.server?.close();
     await core.close();
     throw error;
   }
   core.webhookDispatcher.start();
   if (config.retention.intervalMs > 0) core.pruner.start(config.retention.intervalMs);
-  const workers = config.workers > 0 ? await startDelivery(core, config.workers) : undefined;
+  workers = config.workers > 0 ? await startDelivery(core, config.workers) : undefined;
   let ingest: SmtpIngest | undefined;
   if (config.smtpIngestPort !== undefined) {
     try {
@@ -265,6 +297,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
     } catch (error) {
       await app.close();
       await workers?.stop();
+      await metrics.server?.close();
       await core.close();
       throw error;
     }
@@ -275,11 +308,13 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
     app,
     workers,
     ingest,
+    metricsServer: metrics.server,
     close() {
       closing ??= (async () => {
         await ingest?.close();
         await app.close();
         await workers?.stop();
+        await metrics.server?.close();
         await core.close();
       })();
       return closing;

@@ -6,8 +6,19 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string;
-  /** Unset: deliver into the built-in capture inbox. */
+  /** Unset (or SMTP_URL=capture): deliver into the built-in capture inbox. */
   readonly smtpUrl: string | undefined;
+  /** SMTP_URL=capture: capture chosen on purpose (allowed with NODE_ENV=production). */
+  readonly captureChosen: boolean;
+  /** NODE_ENV=production: mistakes that are fine on a laptop (no relay) stop the start. */
+  readonly production: boolean;
+  /** MAILROOM_METRICS_TOKEN: Bearer credential for /metrics on the API port; unset: /metrics is off there. */
+  readonly metricsToken: string | undefined;
+  /** MAILROOM_METRICS_PORT / _HOST: a separate /metrics listener (no credential), also in `mailroom worker`. */
+  readonly metricsPort: number | undefined;
+  readonly metricsHost: string;
+  /** How long database-backed metrics are reused between scrapes. */
+  readonly metricsCacheMs: number;
   readonly workers: number;
   readonly smtpIngestPort: number | undefined;
   /** Operator credential for project administration over HTTP; unset disables it. */
@@ -95,17 +106,55 @@ function optionalInteger(env: Env, name: string, min: number, max: number): numb
 function databaseUrl(env: Env): string {
   const url = env.DATABASE_URL || 'sqlite:./data/mailroom.db';
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(url)) {
-    throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${url}"`);
+    throw new ConfigError(`DATABASE_URL must be sqlite:<path> (e.g. sqlite:./data/mailroom.db) or postgres://user:pass@host:5432/db, got "${url.replace(/\/\/[^@/]*@/, '//***@')}"`);
   }
   return url;
 }
 
 function smtpUrl(env: Env): string | undefined {
   const url = env.SMTP_URL || undefined;
-  if (url && !/^smtps?:\/\//.test(url)) {
-    throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://`);
+  if (url === undefined || url === 'capture') return undefined;
+  if (!/^smtps?:\/\//.test(url)) {
+    throw new ConfigError('SMTP_URL must be smtp://user:pass@host:port, smtps://user:pass@host:port, or "capture" (store mail in the capture inbox)');
+  }
+  try {
+    new URL(url);
+  } catch {
+    throw new ConfigError('SMTP_URL is not a valid URL; expected smtp://user:pass@host:port or smtps://… (percent-encode special characters in the password)');
   }
   return url;
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(env: Env): string {
+  const level = env.LOG_LEVEL || 'info';
+  if (!logLevels.includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${level}"`);
+  return level;
+}
+
+function hostName(env: Env): string {
+  const host = env.HOST || '127.0.0.1';
+  // An address or a name to bind: no scheme, port or path (those belong in PORT and MAILROOM_PUBLIC_URL).
+  if (!/^[A-Za-z0-9.\-:]+$/.test(host) || host.includes('://')) {
+    throw new ConfigError(`HOST must be an address or host name to listen on, e.g. 127.0.0.1, 0.0.0.0 or ::, got "${host}"`);
+  }
+  return host;
+}
+
+function publicUrl(env: Env, host: string, port: number): string {
+  const fallback = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const raw = env.MAILROOM_PUBLIC_URL || fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`MAILROOM_PUBLIC_URL must be an absolute http(s) URL such as https://mail.example.com, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`MAILROOM_PUBLIC_URL must be an absolute http(s) URL such as https://mail.example.com, got "${raw}"`);
+  }
+  return raw.replace(/\/$/, '');
 }
 
 /** 5 s, 5 min, 30 min, 2 h, 5 h, 10 h. */
@@ -131,18 +180,24 @@ function allowPrivate(env: Env): 'all' | 'loopback' | 'none' {
 
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
-  const host = env.HOST || '127.0.0.1';
+  const host = hostName(env);
   return Object.freeze({
     port,
     host,
     databaseUrl: databaseUrl(env),
     smtpUrl: smtpUrl(env),
+    captureChosen: env.SMTP_URL === 'capture',
+    production: env.NODE_ENV === 'production',
+    metricsToken: env.MAILROOM_METRICS_TOKEN || undefined,
+    metricsPort: optionalInteger(env, 'MAILROOM_METRICS_PORT', 0, 65535),
+    metricsHost: env.MAILROOM_METRICS_HOST || host,
+    metricsCacheMs: integer(env, 'MAILROOM_METRICS_CACHE_MS', 10_000, 0, 3600_000),
     workers: integer(env, 'MAILROOM_WORKERS', 1, 0, 64),
     smtpIngestPort: optionalInteger(env, 'SMTP_INGEST_PORT', 0, 65535),
     rootKey: env.MAILROOM_ROOT_KEY || undefined,
     bodyLimit: integer(env, 'MAILROOM_BODY_LIMIT', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
-    logLevel: env.LOG_LEVEL || 'info',
-    publicUrl: (env.MAILROOM_PUBLIC_URL || `http://${host}:${port}`).replace(/\/$/, ''),
+    logLevel: logLevel(env),
+    publicUrl: publicUrl(env, host, port),
     eventsRetentionMs: integer(env, 'MAILROOM_EVENTS_RETENTION_HOURS', 24, 1, 24 * 90) * 3600_000,
     retention: {
       bodiesMs: integer(env, 'MAILROOM_RETENTION_DAYS', 30, 1, 3650) * 86_400_000,
@@ -177,4 +232,24 @@ export function loadConfig(env: Env = process.env): Config {
       busyTimeoutMs: integer(env, 'MAILROOM_SQLITE_BUSY_TIMEOUT_MS', 3_000, 10, 3_600_000),
     }),
   });
+}
+
+/** Where mail goes, said out loud by the start banner and /readyz (never with credentials). */
+export function describeTransport(config: Pick<Config, 'smtpUrl' | 'captureChosen'>): string {
+  if (!config.smtpUrl) return `capture (mail is stored in the capture inbox, not delivered${config.captureChosen ? '' : '; set SMTP_URL to deliver'})`;
+  const url = new URL(config.smtpUrl);
+  return `smtp relay ${url.protocol}//${url.hostname}:${url.port || (url.protocol === 'smtps:' ? '465' : '587')}`;
+}
+
+/**
+ * In production, a missing relay is a mistake that looks healthy (everything is "sent"
+ * into the capture inbox), so the processes that deliver refuse to start unless
+ * capture was chosen on purpose.
+ */
+export function assertDeliveryConfigured(config: Pick<Config, 'smtpUrl' | 'captureChosen' | 'production'>): void {
+  if (config.production && !config.smtpUrl && !config.captureChosen) {
+    throw new ConfigError(
+      'NODE_ENV=production but SMTP_URL is not set, so no mail would be delivered (it would only be captured). Set SMTP_URL=smtp://user:pass@host:port, or SMTP_URL=capture to capture on purpose.',
+    );
+  }
 }

@@ -16,6 +16,7 @@ import { eventsApi } from './events/index.js';
 import { mailApi } from './mail/index.js';
 import { unsubscribeRoutes } from './unsubscribe/index.js';
 import { consoleRoutes } from '../console/index.js';
+import { documentApi } from './openapi/document.js';
 
 /** The Fastify instance with every family registered; listening is the caller's business. */
 export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Promise<FastifyInstance> {
@@ -33,6 +34,12 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
   // While the database is known to be down, answer 503 (in the family's shape, with Retry-After) at once
   // rather than letting every request wait out its own timeout. Liveness and the API description need no database.
   app.addHook('onRequest', async (request) => {
@@ -51,15 +58,9 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
         version: '0.1.0',
         description: 'Self-hosted email for applications: outbox, templates, SMTP delivery, events.',
       },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          stackSecretServerKey: { type: 'apiKey', in: 'header', name: 'x-stack-secret-server-key' },
-          stackAdminAccessToken: { type: 'apiKey', in: 'header', name: 'x-stack-admin-access-token' },
-          stackProjectId: { type: 'apiKey', in: 'header', name: 'x-stack-project-id' },
-        },
-      },
     },
+    // Introduction, security schemes and examples are added centrally (api/openapi/document.ts).
+    transformObject: (document) => documentApi('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -18,6 +18,7 @@ import type { OutboxEditor } from '../core/outbox/edit.js';
 import type { Idempotency } from '../core/idempotency/idempotency.js';
 import type { SuppressionService } from '../core/suppressions/suppressions.js';
 import type { InboxService } from '../core/delivery/inbox.js';
+import type { MetricsEndpoint } from './system/metrics.js';
 import type { OneClickUnsubscribe } from '../core/suppressions/one-click-unsubscribe.js';
 import type { OutboxBrowser } from '../core/outbox/browse.js';
 import type { InboxAdmin } from '../core/delivery/inbox-admin.js';
@@ -63,4 +64,10 @@ export interface ApiDeps {
   inboxAdmin: InboxAdmin;
   /** How mail leaves by default: an SMTP relay (SMTP_URL) or the capture inbox. */
   deliveryMode: 'relay' | 'capture';
+  /** Where delivered mail goes, said by /readyz: "smtp relay host:port" or "capture (...)". */
+  transport?: string;
+  /** Prometheus exposition and the HTTP timing hook; absent: no /metrics. */
+  metrics?: MetricsEndpoint & { observeRequest(method: string, route: string, status: number, seconds: number): void };
+  /** MAILROOM_METRICS_TOKEN: the Bearer credential /metrics asks for on the API port. */
+  metricsToken?: string;
 }

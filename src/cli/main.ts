@@ -11,9 +11,10 @@ import { pruneCommand } from './commands/prune.js';
 const program = new Command()
   .name('mailroom')
   .description('Self-hosted email for applications. Configuration comes from the environment (see README).')
-  .version('0.1.0');
+  .version('0.1.0')
+  .showSuggestionAfterError(true);
 
-program.addCommand(serveCommand(), { isDefault: true });
+program.addCommand(serveCommand());
 program.addCommand(migrateCommand());
 program.addCommand(projectsCommand());
 program.addCommand(keysCommand());
@@ -21,7 +22,11 @@ program.addCommand(workerCommand());
 program.addCommand(inboxCommand());
 program.addCommand(pruneCommand());
 
-program.parseAsync(process.argv).catch((error: unknown) => {
+// `mailroom` alone serves; anything else must name a command, so a typo is reported as one
+// ("unknown command 'sevre' (Did you mean serve?)") instead of reaching serve as arguments.
+const argv = process.argv.length <= 2 ? [...process.argv, 'serve'] : process.argv;
+
+program.parseAsync(argv).catch((error: unknown) => {
   process.stderr.write(`mailroom: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

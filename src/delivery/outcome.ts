@@ -25,7 +25,7 @@ export function outcomeOf(input: {
   });
   switch (result.kind) {
     case 'sent':
-      return { id, status: 'sent', response: result.response, queueId: result.queueId, attempt: record('sent') };
+      return { id, status: 'sent', response: result.response, queueId: result.queueId, attempt: record('sent'), ...(result.captured ? { reason: 'captured' as const } : {}) };
     case 'bounced':
       return {
         id,

@@ -3,7 +3,7 @@
  * 5xx bounce); the enhanced code (RFC 3463) and text are kept for people.
  */
 export type SendResult =
-  | { kind: 'sent'; response: string; queueId: string | null; code: number | null; enhancedCode: string | null }
+  | { kind: 'sent'; response: string; queueId: string | null; code: number | null; enhancedCode: string | null; captured?: true }
   | { kind: 'deferred'; response: string; code: number | null; enhancedCode: string | null; retryAfterMs: number | null }
   | { kind: 'bounced'; response: string; code: number; enhancedCode: string | null }
   | { kind: 'failed'; response: string; code: number | null; enhancedCode: string | null };

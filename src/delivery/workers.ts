@@ -28,6 +28,8 @@ export interface DeliveryDeps {
 export interface WorkerPool {
   readonly workers: readonly Worker[];
   wake(): void;
+  /** SMTP connections to relays this process holds open. */
+  openConnections(): number;
   /** Each worker finishes its batch in hand and releases what it has not handed off; then pools close. */
   stop(): Promise<void>;
 }
@@ -69,6 +71,7 @@ export async function startWorkers(deps: DeliveryDeps, count: number): Promise<W
   return {
     workers,
     wake,
+    openConnections: () => transports.openConnections(),
     stop() {
       stopping ??= (async () => {
         offLocal();

@@ -31,7 +31,7 @@ export function createPgEventFeed(listener: PgListener, log: EventLog, onError: 
     reading = reading.then(read).catch((error: unknown) => {
       onError(error, context);
       // The rows are in the log: the next reconnect or notification reads them; a failed read retries from lastSeen.
-      setTimeout(catchUp, 500).unref();
+      setTimeout(() => void catchUp(), 500).unref();
     });
     return reading;
   }

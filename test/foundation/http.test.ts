@@ -12,7 +12,11 @@ describe('HTTP basics', () => {
 
   it('answers health and readiness', async () => {
     expect((await m.request({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    expect((await m.request({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' });
+    // Without SMTP_URL the transport is named, so a deploy that forgot its relay shows it here.
+    expect((await m.request({ method: 'GET', url: '/readyz' })).json()).toEqual({
+      status: 'ready',
+      transport: 'capture (mail is stored in the capture inbox, not delivered; set SMTP_URL to deliver)',
+    });
   });
 
   it('serves the OpenAPI document and a docs page', async () => {

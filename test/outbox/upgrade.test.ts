@@ -26,7 +26,6 @@ describe.each(engineKinds)('upgrade to content stored once on %s', (engine) => {
     ];
     try {
       await migrateTo(old, '0008-drop-redundant-indexes');
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const db = old.db as any;
       await db.insertInto('projects').values({ id: projectId, name: 'old', settings: '{}', signing_secret: 's', created_at: now, updated_at: now }).execute();
       for (const [i, r] of rows.entries()) {

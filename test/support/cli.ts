@@ -23,7 +23,7 @@ export function startCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env } });
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`not ready after 20s:\n${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`not ready after 60s:\n${output}`)), 60_000);
     const onData = (d: Buffer) => {
       output += d.toString();
       if (ready.test(output)) {

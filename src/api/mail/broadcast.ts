@@ -30,8 +30,9 @@ export function broadcastRoute(app: FastifyInstance, deps: ApiDeps): void {
     async (request, reply) =>
       idempotent(deps.idempotency, request, reply, async () => {
         const batchId = randomUUID();
+        // Broadcasts are bulk mail unless the caller says otherwise: they get one-click unsubscribe headers.
         const { ids } = await deps.accept.accept(principalOf(request).projectId, {
-          ...toAcceptRequest(request.body, 'broadcast', batchId),
+          ...toAcceptRequest(request.body, 'broadcast', batchId, '', false),
           copies: 'refused',
           fields: { to: 'to' },
         });

@@ -37,6 +37,11 @@ export const mailMessageSchema = {
       ],
     },
     headers: { type: 'object', additionalProperties: { type: 'string' } },
+    transactional: {
+      type: 'boolean',
+      description:
+        'true (default on /mail/send and /mail/batch): a message the recipient asked for (receipt, code, reset). false (default on /mail/broadcast): bulk or marketing mail, sent with List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) one-click unsubscribe headers. Suppressed addresses are skipped either way.',
+    },
     attachments: {
       type: 'array',
       maxItems: sendLimits.maxAttachments,
@@ -91,6 +96,7 @@ export const mailEmailSchema = {
     skipReason: { type: 'string', nullable: true },
     lastError: { type: 'string', nullable: true },
     attempts: { type: 'integer' },
+    captured: { type: 'boolean', description: 'true when the capture transport took the message (no SMTP_URL): it was stored, not delivered' },
     statusHistory: {
       type: 'array',
       items: { type: 'object', properties: { status: { type: 'string' }, reason: { type: 'string', nullable: true }, at: { type: 'string' } } },

@@ -1,6 +1,6 @@
 import { simpleStatus } from '../../core/outbox/lifecycle.js';
 import type { OutboxEntry } from '../../core/outbox/query.js';
-import { iso, isoOrNull } from '../shared/serialize.js';
+import { iso, isoOrNull, wasCaptured } from '../shared/serialize.js';
 
 const decodedSize = (base64: string) => Math.floor((base64.length * 3) / 4) - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
 
@@ -32,6 +32,7 @@ export function serializeMailEmail(m: OutboxEntry) {
     lastError: m.lastError,
     attempts: m.attempts,
     statusHistory: m.transitions.map((t) => ({ status: t.status, reason: t.reason, at: iso(t.at) })),
+    captured: wasCaptured(m.transitions),
     createdAt: iso(m.createdAt),
     updatedAt: iso(m.updatedAt),
   };

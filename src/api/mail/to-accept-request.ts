@@ -16,6 +16,8 @@ export interface MailMessageBody {
   tags?: Record<string, string> | Array<{ name: string; value: string }>;
   headers?: Record<string, string>;
   attachments?: Array<{ filename: string; content: string; contentType?: string }>;
+  /** Bulk/marketing mail is `false`: it carries List-Unsubscribe (RFC 8058). */
+  transactional?: boolean;
 }
 
 const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
@@ -31,7 +33,7 @@ function scheduledAt(value: string | undefined, field: string): number | null {
  * A mail-family email as an accept request: each `to` gets its own message and
  * cc/bcc ride on the first (the rule lives in core/outbox/accept.ts).
  */
-export function toAcceptRequest(body: MailMessageBody, source: string, batchId: string | null, prefix = ''): AcceptRequest {
+export function toAcceptRequest(body: MailMessageBody, source: string, batchId: string | null, prefix = '', defaultTransactional = true): AcceptRequest {
   if (body.html === undefined && body.text === undefined && body.templateId === undefined) {
     throw invalidField(`${prefix}html`, 'give html, text or templateId');
   }
@@ -54,5 +56,6 @@ export function toAcceptRequest(body: MailMessageBody, source: string, batchId: 
     tags: tags ?? null,
     headers: body.headers ?? null,
     attachments: body.attachments ?? null,
+    transactional: body.transactional ?? defaultTransactional,
   };
 }

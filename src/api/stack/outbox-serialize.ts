@@ -1,7 +1,7 @@
 import { simpleStatus } from '../../core/outbox/lifecycle.js';
 import type { OutboxEntry } from '../../core/outbox/query.js';
 import type { OutboxMessage } from '../../core/outbox/types.js';
-import { iso, isoOrNull } from '../shared/serialize.js';
+import { iso, isoOrNull, wasCaptured } from '../shared/serialize.js';
 
 /** Seed 000's fields, then what a user needs to know what happened to the email. */
 export const outboxEntrySchema = {
@@ -44,6 +44,7 @@ export const outboxEntrySchema = {
         },
       },
     },
+    captured: { type: 'boolean', description: 'true when the capture transport took the message (no SMTP_URL): it was stored, not delivered' },
     status_history: {
       type: 'array',
       items: { type: 'object', properties: { status: { type: 'string' }, reason: { type: 'string', nullable: true }, at: { type: 'string' } } },
@@ -89,5 +90,6 @@ export function serializeOutboxEntry(m: OutboxEntry) {
       response: a.response,
     })),
     status_history: m.transitions.map((t) => ({ status: t.status, reason: t.reason, at: iso(t.at) })),
+    captured: wasCaptured(m.transitions),
   };
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.js';
 import { systemFamily } from '../shared/families.js';
 import { useFamilyErrors } from '../shared/family-plugin.js';
+import { metricsRoute } from './metrics.js';
 
 /** Liveness, readiness and the API description. */
 export async function systemRoutes(app: FastifyInstance, { deps }: { deps: ApiDeps }): Promise<void> {
@@ -12,12 +13,14 @@ export async function systemRoutes(app: FastifyInstance, { deps }: { deps: ApiDe
   app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
     try {
       await deps.checkReady();
-      return { status: 'ready' };
+      return { status: 'ready', transport: deps.transport };
     } catch (error) {
       request.log.warn({ err: error }, 'readiness check failed');
-      return reply.code(503).header('retry-after', '2').send({ status: 'unavailable', reason: 'database unreachable' });
+      return reply.code(503).header('retry-after', '2').send({ status: 'unavailable', reason: 'database unreachable', transport: deps.transport });
     }
   });
+
+  await app.register(metricsRoute, { metrics: deps.metrics, token: deps.metricsToken });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { print, withCore } from '../context.js';
+import { print, requireProject, withCore } from '../context.js';
 
 /** The capture inbox from the command line: what Mailroom would have sent without SMTP_URL. */
 export function inboxCommand(): Command {
@@ -12,13 +12,19 @@ export function inboxCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (options: { project: string; limit: string; to?: string; show?: string; json?: boolean }) => {
       if (options.show) {
-        const message = await withCore((core) => core.inbox.get(options.project, options.show!));
+        const message = await withCore(async (core) => {
+          await requireProject(core, options.project);
+          return core.inbox.get(options.project, options.show!);
+        });
         print(message, options.json === true, () => message.raw);
         return;
       }
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new Error('--limit must be an integer between 1 and 500');
-      const page = await withCore((core) => core.inbox.list(options.project, { limit, to: options.to }));
+      const page = await withCore(async (core) => {
+        await requireProject(core, options.project);
+        return core.inbox.list(options.project, { limit, to: options.to });
+      });
       const rows = page.items.map((m) => ({ id: m.id, created_at: new Date(m.createdAt).toISOString(), to: m.envelopeTo, subject: m.subject }));
       print(rows, options.json === true, () => rows.map((r) => `${r.id}  ${r.created_at}  ${r.to.join(', ')}  ${r.subject ?? ''}`).join('\n') || '(no messages)');
     });

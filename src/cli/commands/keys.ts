@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { keyKinds, type KeyKind } from '../../core/auth/permissions.js';
-import { print, withCore } from '../context.js';
+import { print, requireProject, withCore } from '../context.js';
 
 export function keysCommand(): Command {
   const keys = new Command('keys').description('create, list and revoke API keys of a project');
@@ -15,9 +15,10 @@ export function keysCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (options: { project: string; kind: KeyKind; name?: string; permissions?: string; json?: boolean }) => {
       const permissions = options.permissions?.split(',').map((p) => p.trim()).filter(Boolean);
-      const { key, apiKey } = await withCore((core) =>
-        core.projects.createKey(options.project, { kind: options.kind, ...(options.name ? { name: options.name } : {}), ...(permissions ? { permissions } : {}) }),
-      );
+      const { key, apiKey } = await withCore(async (core) => {
+        await requireProject(core, options.project);
+        return core.projects.createKey(options.project, { kind: options.kind, ...(options.name ? { name: options.name } : {}), ...(permissions ? { permissions } : {}) });
+      });
       print({ id: apiKey.id, kind: apiKey.kind, permissions: apiKey.permissions, key }, options.json === true, () => `${apiKey.id}  ${apiKey.kind}  ${key}`);
     });
 
@@ -27,7 +28,10 @@ export function keysCommand(): Command {
     .requiredOption('--project <id>', 'project id')
     .option('--json', 'print JSON')
     .action(async (options: { project: string; json?: boolean }) => {
-      const list = await withCore((core) => core.projects.listKeys(options.project));
+      const list = await withCore(async (core) => {
+        await requireProject(core, options.project);
+        return core.projects.listKeys(options.project);
+      });
       print(list, options.json === true, () =>
         list
           .map((k) => `${k.id}  ${k.kind.padEnd(11)} ${k.prefix}…  ${k.revokedAt ? 'revoked' : 'active'}  ${k.permissions.join(',')}`)
@@ -41,7 +45,10 @@ export function keysCommand(): Command {
     .requiredOption('--project <id>', 'project id')
     .argument('<keyId>', 'the key id (from keys list)')
     .action(async (keyId: string, options: { project: string }) => {
-      await withCore((core) => core.projects.revokeKey(options.project, keyId));
+      await withCore(async (core) => {
+        await requireProject(core, options.project);
+        await core.projects.revokeKey(options.project, keyId);
+      });
       process.stdout.write(`revoked ${keyId}\n`);
     });
 

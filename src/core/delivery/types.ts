@@ -57,7 +57,8 @@ export interface RenderResults {
 }
 
 export type Outcome =
-  | { id: string; status: 'sent'; response: string; queueId: string | null; attempt: AttemptRecord }
+  /** reason 'captured': the capture transport took it; nothing was delivered. */
+  | { id: string; status: 'sent'; response: string; queueId: string | null; attempt: AttemptRecord; reason?: 'captured' }
   | { id: string; status: 'queued'; runAt: number; reason: string; attempt: AttemptRecord }
   | { id: string; status: 'server-error'; reason: string; attempt: AttemptRecord }
   | { id: string; status: 'bounced'; reason: string; attempt: AttemptRecord; suppress: { projectId: string; email: string } };

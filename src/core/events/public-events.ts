@@ -99,7 +99,16 @@ export function toPublicEvent<K extends PublicSource>(name: K, payload: EventMap
       projectId: e.projectId,
       resource: 'emails',
       topic: statusTopics[e.status] ?? null,
-      payload: { type: 'EMAIL_STATUS', id: e.messageId, status: e.status, simpleStatus: simpleStatus(e.status), reason: e.reason, time: e.at },
+      payload: {
+        type: 'EMAIL_STATUS',
+        id: e.messageId,
+        status: e.status,
+        simpleStatus: simpleStatus(e.status),
+        reason: e.reason,
+        time: e.at,
+        // Captured mail was not delivered: say so, so it cannot pass for a relay's acceptance.
+        ...(e.status === 'sent' && e.reason === 'captured' ? { captured: true } : {}),
+      },
     };
   }
   if (name in blockActions) return blockEvent(name as keyof typeof blockActions, payload as BlockEventPayload);
@@ -127,7 +136,7 @@ export function toWebhookBody(event: StoredEvent & { topic: WebhookEventType }):
   const p = event.payload;
   const data =
     event.resource === 'emails'
-      ? { id: p.id, status: p.status, simple_status: p.simpleStatus, reason: p.reason ?? null, occurred_at: isoOrNull(p.time) }
+      ? { id: p.id, status: p.status, simple_status: p.simpleStatus, reason: p.reason ?? null, occurred_at: isoOrNull(p.time), ...(p.captured ? { captured: true } : {}) }
       : {
           uuid: p.uuid,
           name: p.name,

@@ -28,7 +28,7 @@ export function createCaptureTransport(deps: { store: CaptureStore; clock: Clock
           raw: info.message.toString('utf8'),
           createdAt: deps.clock.now(),
         });
-        return { kind: 'sent', response: `250 captured as ${id}`, queueId: id, code: 250, enhancedCode: null };
+        return { kind: 'sent', response: `250 captured as ${id}`, queueId: id, code: 250, enhancedCode: null, captured: true };
       } catch (error) {
         return classifyError(error);
       }

@@ -6,6 +6,7 @@ import { createSmtpTransport, relayKey } from './smtp.js';
 import { slottedSocket } from './slotted-socket.js';
 import type { ConnectionSlots } from '../../core/delivery/types.js';
 import type { Transport } from './transport.js';
+import { noDelaySocket } from './no-delay-socket.js';
 
 /**
  * Picks the transport for a project: its own relay (settings.smtpUrl), else
@@ -28,7 +29,20 @@ export function createTransportRegistry(deps: {
 }) {
   const pools = new Map<string, Transport>();
   let capture: Transport | undefined;
+  // Open relay connections of this process, for mailroom_smtp_connections_open.
+  let open = 0;
+  const counted =
+    (inner: typeof noDelaySocket): typeof noDelaySocket =>
+    (request, callback) =>
+      inner(request, (error, socketOptions) => {
+        if (!error && socketOptions) {
+          open++;
+          socketOptions.connection.once('close', () => open--);
+        }
+        callback(error, socketOptions);
+      });
   return {
+    openConnections: () => open,
     for(settings: ProjectSettings): Transport {
       const url = settings.smtpUrl ?? deps.smtpUrl;
       if (!url) return (capture ??= createCaptureTransport({ store: deps.capture, clock: deps.clock }));
@@ -36,7 +50,7 @@ export function createTransportRegistry(deps: {
       if (!pool) {
         const cap = deps.connectionCap;
         if (cap === undefined) {
-          pool = createSmtpTransport({ url, maxConnections: deps.maxConnections, timeoutMs: deps.timeoutMs });
+          pool = createSmtpTransport({ url, maxConnections: deps.maxConnections, timeoutMs: deps.timeoutMs }, counted(noDelaySocket));
         } else {
           const getSocket = slottedSocket({
             slots: deps.slots,
@@ -49,7 +63,7 @@ export function createTransportRegistry(deps: {
             waitMs: Math.min(60_000, deps.leaseMs / 2),
           });
           // An idle process gives its slots back quickly, so busy ones can use them.
-          pool = createSmtpTransport({ url, maxConnections: Math.min(cap, deps.maxConnections), timeoutMs: deps.timeoutMs, idleCloseMs: 500 }, getSocket);
+          pool = createSmtpTransport({ url, maxConnections: Math.min(cap, deps.maxConnections), timeoutMs: deps.timeoutMs, idleCloseMs: 500 }, counted(getSocket));
         }
         pools.set(url, pool);
       }

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 
 // Migrations take Kysely<any>: they describe the schema as it was then, not the current Database type.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, _dialect?: unknown): Promise<void> {
   await db.schema
     .createTable('projects')
@@ -42,7 +41,6 @@ export async function up(db: Kysely<any>, _dialect?: unknown): Promise<void> {
   await db.schema.createIndex('users_project_created').on('users').columns(['project_id', 'created_at']).execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('users').execute();
   await db.schema.dropTable('api_keys').execute();

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { MigrationDialect } from './dialect.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<void> {
   // One row per recipient message: the unit of work, and the queue.
   await db.schema
@@ -123,7 +122,6 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['suppressions', 'idempotency_keys', 'drafts', 'delivery_attempts', 'outbox_transitions', 'outbox_messages']) {
     await db.schema.dropTable(table).execute();

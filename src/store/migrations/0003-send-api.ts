@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { MigrationDialect } from './dialect.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, _dialect: MigrationDialect): Promise<void> {
   // The recipient's display name; recipient_email stays the bare address so filters and suppression match it.
   await db.schema.alterTable('outbox_messages').addColumn('recipient_name', 'text').execute();
@@ -9,7 +8,6 @@ export async function up(db: Kysely<any>, _dialect: MigrationDialect): Promise<v
   await db.schema.createIndex('users_project_email').on('users').columns(['project_id', 'primary_email']).execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('users_project_email').execute();
   await db.schema.dropIndex('outbox_project_recipient').execute();

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { MigrationDialect } from './dialect.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, _dialect: MigrationDialect): Promise<void> {
   // The capture transport's mailbox: kept in the database so any process (API, CLI) can read it.
   await db.schema
@@ -46,7 +45,6 @@ export async function up(db: Kysely<any>, _dialect: MigrationDialect): Promise<v
   // Lease recovery needs no index of its own: in-flight rows are few, and outbox_due (status, ...) finds them.
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('outbox_claim').execute();
   await db.schema.dropTable('transport_slots').execute();

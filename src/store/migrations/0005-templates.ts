@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { MigrationDialect } from './dialect.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, _dialect: MigrationDialect): Promise<void> {
   // Reusable pieces of HTML (headers, footers, buttons) placed in templates with `{{ block:uuid }}`.
   await db.schema
@@ -61,7 +60,6 @@ export async function up(db: Kysely<any>, _dialect: MigrationDialect): Promise<v
     .execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('typed_email_templates').execute();
   await db.schema.dropTable('email_template_blocks').execute();

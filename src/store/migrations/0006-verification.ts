@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { MigrationDialect } from './dialect.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<void> {
   await db.schema
     .createTable('email_verifications')
@@ -32,7 +31,6 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
   await db.schema.createIndex('verification_sends_address').on('verification_sends').columns(['project_id', 'client_address', 'at']).execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('verification_sends').execute();
   await db.schema.dropTable('email_verifications').execute();

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { MigrationDialect } from './dialect.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<void> {
   // Public events, kept for the retention window so a reconnecting client can resume by id.
   // No foreign key to projects: an event must never fail to persist because of the rows around it.
@@ -70,7 +69,6 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
   await db.schema.createIndex('webhook_attempts_delivery').on('webhook_attempts').columns(['delivery_id', 'id']).execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['webhook_attempts', 'webhook_deliveries', 'webhooks', 'events']) {
     await db.schema.dropTable(table).execute();

@@ -18,7 +18,6 @@ interface StoredAttachment {
  * project and content hash), and each message keeps only its own data and a
  * `content_id`. Existing messages each get a content row with their own id.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>, _dialect: MigrationDialect): Promise<void> {
   await db.schema
     .createTable('outbox_contents')

@@ -11,7 +11,6 @@ import * as dropRedundantIndexes from './0008-drop-redundant-indexes.js';
 import * as delivery from './0004-delivery.js';
 import * as outboxContents from './0009-outbox-contents.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Step = (db: Kysely<any>, dialect: MigrationDialect) => Promise<void>;
 
 /**

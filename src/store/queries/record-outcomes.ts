@@ -52,7 +52,7 @@ export async function recordOutcomes(db: Kysely<Database>, owner: string, now: n
         returning outbox_messages.id, outbox_messages.project_id, outbox_messages.status`.execute(trx);
       for (const r of rows) {
         const outcome = byId.get(r.id)!;
-        applied.push({ id: r.id, projectId: r.project_id, status: outcome.status, reason: outcome.status === 'sent' ? null : outcome.reason });
+        applied.push({ id: r.id, projectId: r.project_id, status: outcome.status, reason: outcome.status === 'sent' ? (outcome.reason ?? null) : outcome.reason });
         if (outcome.status === 'bounced') {
           await trx
             .insertInto('suppressions')
