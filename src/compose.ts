@@ -221,6 +221,8 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       inbox: core.inbox,
       publicUrl: config.publicUrl,
       unsubscribe: createOneClickUnsubscribe({ projects: core.projects, suppressions: core.suppressions }),
+      requestCounter: core.store.requestCounter,
+      requestLimits: config.requestLimits,
     },
     { logger: options.logger },
   );

@@ -15,6 +15,7 @@ import { emailTemplatesApi } from './email-templates/index.js';
 import { eventsApi } from './events/index.js';
 import { mailApi } from './mail/index.js';
 import { unsubscribeRoutes } from './unsubscribe/index.js';
+import { registerRouteGuards } from './shared/route-guards.js';
 
 /** The Fastify instance with every family registered; listening is the caller's business. */
 export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Promise<FastifyInstance> {
@@ -54,6 +55,12 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await registerRouteGuards(app, {
+    clock: deps.clock,
+    counter: deps.requestCounter,
+    limits: deps.requestLimits,
+    projectRequestsPerMinute: async (projectId) => (await deps.projects.getProject(projectId))?.settings.requestsPerMinute,
+  });
 
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, familyForPath(request.url), new MailroomError('ROUTE_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`)),

@@ -19,6 +19,7 @@ import type { Idempotency } from '../core/idempotency/idempotency.js';
 import type { SuppressionService } from '../core/suppressions/suppressions.js';
 import type { InboxService } from '../core/delivery/inbox.js';
 import type { OneClickUnsubscribe } from '../core/suppressions/one-click-unsubscribe.js';
+import type { RequestCounter, RequestLimits } from '../core/ratelimit/request-limits.js';
 
 /** What the HTTP layer is given by the composition root: core services, never the store. */
 export interface ApiDeps {
@@ -52,4 +53,7 @@ export interface ApiDeps {
   /** Base URL of links placed in emails. */
   publicUrl: string;
   unsubscribe: OneClickUnsubscribe;
+  /** Request rate limits (per address, per key) and the shared counter behind them. */
+  requestCounter: RequestCounter;
+  requestLimits: RequestLimits;
 }

@@ -16,6 +16,7 @@ import { createSuppressionStore } from './suppression-store.js';
 import { createCaptureStore } from './capture-store.js';
 import { createWorkSignal } from './work-signal.js';
 import { createConnectionSlots } from './queries/transport-slots.js';
+import { createRequestCounter } from './request-counter.js';
 
 export { openEngine, type Engine, type Capabilities } from './database.js';
 export { migrateToLatest } from './migrate.js';
@@ -41,6 +42,7 @@ export function createStore(engine: Engine) {
     captured: createCaptureStore(engine.db),
     workSignal: createWorkSignal(engine),
     connectionSlots: createConnectionSlots(engine.db),
+    requestCounter: createRequestCounter(engine),
     /** Readiness: a round trip to the database. */
     async ping(): Promise<void> {
       await sql`select 1`.execute(engine.db);
