@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { MailroomError, notFound } from '../errors.js';
 import { generateApiKey, hashApiKey } from '../auth/api-keys.js';
 import { isPermission, type KeyKind, type Principal } from '../auth/permissions.js';
-import type { PrivateTargetPolicy } from '../webhooks/address-policy.js';
+import type { EgressMode as PrivateTargetPolicy } from '../egress/policy.js';
 import { acceptSmtpUrl, type ResolveHost } from './smtp-url.js';
 import type { ApiKey, Project, ProjectSettings, ProjectStore, StoredApiKey } from './types.js';
 
