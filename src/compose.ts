@@ -134,6 +134,7 @@ export async function createCore(config: Config, options: CoreOptions) {
       sendCode: createVerificationMailer({
         enqueue,
         renderRegister: (projectId, locale, variables) => templating.typedTemplates.render(projectId, 'Register', locale, variables),
+        defaultSenderOf: async (projectId) => (await store.projects.getProject(projectId))?.settings.defaultSender,
         onTemplateError: (projectId, error) =>
           options.logger.warn({ projectId, reason: error.message }, 'Register template failed to render; sent the built-in verification email'),
       }),
