@@ -16,6 +16,8 @@ import { eventsApi } from './events/index.js';
 import { mailApi } from './mail/index.js';
 import { unsubscribeRoutes } from './unsubscribe/index.js';
 import { registerRouteGuards } from './shared/route-guards.js';
+import { configureBodies } from './shared/body-parsing.js';
+import { withErrorResponses } from './shared/error-responses.js';
 
 /** The Fastify instance with every family registered; listening is the caller's business. */
 export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Promise<FastifyInstance> {
@@ -25,7 +27,6 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     disableRequestLogging: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
@@ -35,8 +36,10 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
   });
   // Only JSON bodies are accepted; anything else is a clear 415, not a parse failure later.
   app.removeContentTypeParser('text/plain');
+  configureBodies(app);
 
   await app.register(swagger, {
+    transform: ({ schema, url, route }) => ({ schema: withErrorResponses(schema as Record<string, unknown>, route) as typeof schema, url }),
     openapi: {
       openapi: '3.0.3',
       info: {

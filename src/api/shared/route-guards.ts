@@ -11,6 +11,7 @@ import type { Clock } from '../../core/clock.js';
 import { MailroomError } from '../../core/errors.js';
 import { keyLimitFor, type RequestCounter, type RequestLimits } from '../../core/ratelimit/request-limits.js';
 import { isAuthHook } from './auth.js';
+import { authenticatedRoutes } from './error-responses.js';
 
 export interface GuardDeps {
   clock: Clock;
@@ -116,6 +117,7 @@ export async function registerRouteGuards(app: FastifyInstance, deps: GuardDeps)
       hooks.push(...auth.map(closingOnRefusal));
       hooks.push(perKey);
       route.preHandler = preHandlers.filter((hook) => !isAuthHook(hook));
+      authenticatedRoutes.add(route);
     }
     if (hooks.length > 0) route.onRequest = [...hooks, ...asArray(route.onRequest)] as RouteOptions['onRequest'];
   });
