@@ -15,7 +15,7 @@ interface RouteShape {
 const descriptions: Record<string, string> = {
   400: 'The request does not match the schema, or a field is invalid; the error names the field.',
   401: 'No credentials, or credentials that are unknown, revoked or for another project.',
-  403: 'The credentials lack the permission this operation requires.',
+  403: 'The credentials lack the permission this operation requires, or a signed link does not verify.',
   404: 'The resource does not exist in this project.',
   409: 'The change conflicts with the current state (e.g. an idempotency key reused with another body).',
   413: 'The request body exceeds the configured limit.',
@@ -56,6 +56,8 @@ export function withErrorResponses(schema: Record<string, unknown> | undefined, 
   if (authenticatedRoutes.has(route)) [400, 401, 403].forEach((s) => statuses.add(s));
   if (schema.body) [400, 413, 415].forEach((s) => statuses.add(s));
   if (schema.querystring || schema.params) statuses.add(400);
+  // Signed links (unsubscribe) are checked without credentials and refused with 403.
+  if (schema.querystring) statuses.add(403);
   if (schema.params || (authenticatedRoutes.has(route) && methods.some((m) => m !== 'GET'))) statuses.add(404);
   if (methods.some((m) => m !== 'GET' && m !== 'HEAD')) statuses.add(409);
   const responses = { ...((schema.response as Record<string, unknown> | undefined) ?? {}) };
