@@ -32,6 +32,7 @@ import { createInboxService } from './core/delivery/inbox.js';
 import { createOneClickUnsubscribe } from './core/suppressions/one-click-unsubscribe.js';
 import { startWorkers, type WorkerPool } from './delivery/workers.js';
 import { startSmtpIngest, type SmtpIngest } from './ingest/smtp-ingest.js';
+import { createRenderPool } from './render-pool/render-pool.js';
 
 export interface CoreOptions {
   logger: Logger;
@@ -66,7 +67,10 @@ export async function createCore(config: Config, options: CoreOptions) {
     clock,
     userExists: async (projectId, userId) => (await store.users.getUser(projectId, userId)) !== undefined,
   });
+  // Template renders run on worker threads; one project may use half of them at most.
+  const renderPool = createRenderPool({ threads: config.renderThreads, perProject: Math.max(1, Math.floor(config.renderThreads / 2)) });
   const templating = createTemplating({
+    offLoop: renderPool.render,
     store: store.templates,
     typedStore: store.typedTemplates,
     clock,
@@ -145,6 +149,7 @@ export async function createCore(config: Config, options: CoreOptions) {
     async close() {
       await webhookDispatcher.stop();
       await eventHub.close();
+      await renderPool.close();
       await engine.close();
     },
     users,
