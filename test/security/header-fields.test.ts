@@ -69,9 +69,9 @@ describe("a typed template's sender name", () => {
     const sent: Array<{ from?: string | null; replyTo?: string | null }> = [];
     const mailerFor = (sendFrom: string | null, replyTo: string | null) =>
       createVerificationMailer({
-        enqueue: (async (_projectId: string, messages: Array<{ from?: string | null; replyTo?: string | null }>) => {
-          sent.push(...messages);
-          return [];
+        accept: (async (_projectId: string, request: { from?: string | null; replyTo?: string | null }) => {
+          sent.push(request);
+          return { ids: [] };
         }) as never,
         renderRegister: async () => ({ template: {} as never, subject: 's', html: '<p>c</p>', text: 'c', sendFrom, replyTo }),
         onTemplateError: () => {},
