@@ -111,7 +111,7 @@ async function databaseBytes(m, databaseUrl) {
 const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 
 async function measure(engine, databaseUrl, baseline) {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, MAILROOM_WORKERS: '0', LOG_LEVEL: 'silent', PORT: '0' });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, MAILROOM_WORKERS: '0', LOG_LEVEL: 'silent', PORT: '0', MAILROOM_RATE_LIMIT_PER_ADDRESS: '0', MAILROOM_RATE_LIMIT_PER_KEY: '0' });
   const m = await createMailroom(config, { logger: createLogger('silent') });
   await m.app.listen({ port: 0, host: '127.0.0.1' });
   const port = m.app.server.address().port;

@@ -38,6 +38,7 @@ import { startWorkers, type WorkerPool } from './delivery/workers.js';
 import { startSmtpIngest, type SmtpIngest } from './ingest/smtp-ingest.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { startMetricsServer, type MetricsServer } from './metrics/server.js';
+import { createRenderPool } from './render-pool/render-pool.js';
 
 export interface CoreOptions {
   logger: Logger;
@@ -74,7 +75,10 @@ export async function createCore(config: Config, options: CoreOptions) {
     clock,
     userExists: async (projectId, userId) => (await store.users.getUser(projectId, userId)) !== undefined,
   });
+  // Template renders run on worker threads; one project may use half of them at most.
+  const renderPool = createRenderPool({ threads: config.renderThreads, perProject: Math.max(1, Math.floor(config.renderThreads / 2)) });
   const templating = createTemplating({
+    offLoop: renderPool.render,
     store: store.templates,
     typedStore: store.typedTemplates,
     clock,
@@ -144,6 +148,7 @@ export async function createCore(config: Config, options: CoreOptions) {
       sendCode: createVerificationMailer({
         accept: accept.accept,
         renderRegister: (projectId, locale, variables) => templating.typedTemplates.render(projectId, 'Register', locale, variables),
+        defaultSenderOf: async (projectId) => (await store.projects.getProject(projectId))?.settings.defaultSender,
         onTemplateError: (projectId, error) =>
           options.logger.warn({ projectId, reason: error.message }, 'Register template failed to render; sent the built-in verification email'),
       }),
@@ -156,6 +161,7 @@ export async function createCore(config: Config, options: CoreOptions) {
       await pruner.stop();
       await webhookDispatcher.stop();
       await eventHub.close();
+      await renderPool.close();
       await engine.close();
     },
     users,
@@ -268,6 +274,8 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       transport: describeTransport(config),
       metrics: metrics.metrics,
       metricsToken: config.metricsToken,
+      requestCounter: core.store.requestCounter,
+      requestLimits: config.requestLimits,
     },
     { logger: options.logger },
   );

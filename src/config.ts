@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 /**
  * The environment, parsed and validated once into a frozen object.
  * Every other module receives the values it needs; nothing else reads process.env.
@@ -48,6 +49,10 @@ export interface Config {
   readonly webhookAllowPrivate: 'all' | 'loopback' | 'none';
   /** Delivery worker tuning (see README, Delivery). */
   readonly delivery: DeliveryConfig;
+  /** Worker threads that render templates (each project uses at most half of them at once). */
+  readonly renderThreads: number;
+  /** HTTP request limits per client address and per API key (0 disables one); shared through the database. */
+  readonly requestLimits: { readonly windowMs: number; readonly perAddress: number; readonly perKey: number };
   /** Bounded waits on the database (see README, Running in production). */
   readonly database: DatabaseTimeouts;
 }
@@ -213,6 +218,12 @@ export function loadConfig(env: Env = process.env): Config {
     webhookConcurrency: integer(env, 'MAILROOM_WEBHOOK_CONCURRENCY', 4, 1, 100),
     webhookPollMs: integer(env, 'MAILROOM_WEBHOOK_POLL_MS', 1_000, 10, 60_000),
     webhookAllowPrivate: allowPrivate(env),
+    renderThreads: integer(env, 'MAILROOM_RENDER_THREADS', Math.max(2, Math.min(8, availableParallelism())), 1, 64),
+    requestLimits: Object.freeze({
+      windowMs: integer(env, 'MAILROOM_RATE_LIMIT_WINDOW_MS', 60_000, 100, 3600_000),
+      perAddress: integer(env, 'MAILROOM_RATE_LIMIT_PER_ADDRESS', 6000, 0, 100_000_000),
+      perKey: integer(env, 'MAILROOM_RATE_LIMIT_PER_KEY', 3000, 0, 100_000_000),
+    }),
     delivery: Object.freeze({
       leaseMs: integer(env, 'MAILROOM_LEASE_MS', 120_000, 100, 86_400_000),
       pollMs: integer(env, 'MAILROOM_POLL_MS', 1000, 10, 600_000),

@@ -17,6 +17,9 @@ import { mailApi } from './mail/index.js';
 import { unsubscribeRoutes } from './unsubscribe/index.js';
 import { consoleRoutes } from '../console/index.js';
 import { documentApi } from './openapi/document.js';
+import { registerRouteGuards } from './shared/route-guards.js';
+import { configureBodies } from './shared/body-parsing.js';
+import { withErrorResponses } from './shared/error-responses.js';
 
 /** The Fastify instance with every family registered; listening is the caller's business. */
 export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Promise<FastifyInstance> {
@@ -26,7 +29,6 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     disableRequestLogging: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
@@ -49,8 +51,10 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
   });
   // Only JSON bodies are accepted; anything else is a clear 415, not a parse failure later.
   app.removeContentTypeParser('text/plain');
+  configureBodies(app);
 
   await app.register(swagger, {
+    transform: ({ schema, url, route }) => ({ schema: withErrorResponses(schema as Record<string, unknown>, route) as typeof schema, url }),
     openapi: {
       openapi: '3.0.3',
       info: {
@@ -63,6 +67,12 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
     transformObject: (document) => documentApi('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await registerRouteGuards(app, {
+    clock: deps.clock,
+    counter: deps.requestCounter,
+    limits: deps.requestLimits,
+    projectRequestsPerMinute: async (projectId) => (await deps.projects.getProject(projectId))?.settings.requestsPerMinute,
+  });
 
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, familyForPath(request.url), new MailroomError('ROUTE_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`)),

@@ -22,6 +22,7 @@ import type { MetricsEndpoint } from './system/metrics.js';
 import type { OneClickUnsubscribe } from '../core/suppressions/one-click-unsubscribe.js';
 import type { OutboxBrowser } from '../core/outbox/browse.js';
 import type { InboxAdmin } from '../core/delivery/inbox-admin.js';
+import type { RequestCounter, RequestLimits } from '../core/ratelimit/request-limits.js';
 
 /** What the HTTP layer is given by the composition root: core services, never the store. */
 export interface ApiDeps {
@@ -70,4 +71,7 @@ export interface ApiDeps {
   metrics?: MetricsEndpoint & { observeRequest(method: string, route: string, status: number, seconds: number): void };
   /** MAILROOM_METRICS_TOKEN: the Bearer credential /metrics asks for on the API port. */
   metricsToken?: string;
+  /** Request rate limits (per address, per key) and the shared counter behind them. */
+  requestCounter: RequestCounter;
+  requestLimits: RequestLimits;
 }

@@ -48,6 +48,7 @@ export async function startWorkers(deps: DeliveryDeps, count: number): Promise<W
     slots: deps.connectionSlots,
     owner: processId,
     leaseMs: config.delivery.leaseMs,
+    relayPolicy: config.webhookAllowPrivate,
   });
   const shared = {
     store: deps.store,

@@ -47,12 +47,49 @@ const projectIdShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 interface OpenConnection {
   send(code: number, message: string): void;
   close(): void;
+  /** smtp-server internals, read only to bound command lines (pinned version). */
+  _socket?: unknown;
+  _dataStream?: unknown;
+}
+
+/** Failed AUTH attempts one connection may make; the next failure answers 421 and closes it. */
+export const maxAuthFailuresPerConnection = 3;
+/** Failed AUTH attempts one client address may make per window (all connections, this process); then 421 on connect. */
+const maxAuthFailuresPerAddress = 10;
+const addressWindowMs = 15 * 60_000;
+/** RFC 5321 allows 512 octets per command line; AUTH PLAIN with a long key needs a little more. */
+export const maxCommandLineBytes = 2048;
+/** RFC 5322: header lines are at most 998 characters. */
+export const maxHeaderLineChars = 998;
+
+/** The header section of a raw message has no line longer than RFC 5322 allows. */
+function headerLinesWithinLimit(raw: Buffer): boolean {
+  const end = raw.indexOf('\r\n\r\n');
+  const header = raw.subarray(0, end === -1 ? raw.length : end).toString('latin1');
+  return header.split(/\r?\n/).every((line) => line.length <= maxHeaderLineChars);
 }
 
 export async function startSmtpIngest(deps: SmtpIngestDeps): Promise<SmtpIngest> {
   const log = deps.logger.child({ part: 'smtp-ingest' });
   const inFlight = new Set<Promise<void>>();
   let closing = false;
+  const failuresByConnection = new Map<string, number>();
+  const failuresByAddress = new Map<string, { count: number; since: number }>();
+  const addressFailures = (address: string) => {
+    const entry = failuresByAddress.get(address);
+    if (!entry || Date.now() - entry.since > addressWindowMs) return 0;
+    return entry.count;
+  };
+  function recordFailure(session: SMTPServerSession): number {
+    const entry = failuresByAddress.get(session.remoteAddress);
+    if (!entry || Date.now() - entry.since > addressWindowMs) {
+      if (failuresByAddress.size > 100_000) failuresByAddress.clear();
+      failuresByAddress.set(session.remoteAddress, { count: 1, since: Date.now() });
+    } else entry.count++;
+    const count = (failuresByConnection.get(session.id) ?? 0) + 1;
+    failuresByConnection.set(session.id, count);
+    return count;
+  }
 
   async function authenticate(username: string, password: string): Promise<string> {
     const principal = await deps.authenticateKey(password);
@@ -77,6 +114,7 @@ export async function startSmtpIngest(deps: SmtpIngestDeps): Promise<SmtpIngest>
     const projectId = session.user;
     if (!projectId) throw smtpError(530, 'Authentication required');
     const raw = Buffer.concat(chunks);
+    if (!headerLinesWithinLimit(raw)) throw smtpError(554, `Header lines must be at most ${maxHeaderLineChars} characters`);
     const parsed = await simpleParser(raw);
     const rcptTo = session.envelope.rcptTo.map((r) => r.address);
     const request = toAcceptRequest(parsed, rcptTo);
@@ -112,13 +150,26 @@ export async function startSmtpIngest(deps: SmtpIngestDeps): Promise<SmtpIngest>
     size: deps.sizeLimit,
     logger: false,
     closeTimeout: deps.closeTimeoutMs ?? 30_000,
-    onAuth(auth, _session, callback) {
+    onConnect(session, callback) {
+      if (addressFailures(session.remoteAddress) >= maxAuthFailuresPerAddress) {
+        log.info({ address: session.remoteAddress }, 'smtp connection refused: too many failed AUTH attempts from this address');
+        return callback(smtpError(421, 'Too many failed authentication attempts from this address; try again later'));
+      }
+      callback();
+    },
+    onClose(session) {
+      failuresByConnection.delete(session.id);
+    },
+    onAuth(auth, session, callback) {
       authenticate(auth.username ?? '', auth.password ?? '').then(
         (projectId) => callback(null, { user: projectId }),
         (error: unknown) => {
           const reply = smtpReplyFor(error);
           if (reply.code === 535) {
-            log.info({ reason: reply.message }, 'smtp authentication refused');
+            const failures = recordFailure(session);
+            log.info({ reason: reply.message, failures }, 'smtp authentication refused');
+            // 421 makes smtp-server close the connection after the reply.
+            if (failures >= maxAuthFailuresPerConnection) return callback(smtpError(421, `${reply.message}; too many failed attempts, closing`));
             return callback(smtpError(535, reply.message));
           }
           log.error({ err: error }, 'smtp authentication failed');
@@ -158,6 +209,7 @@ export async function startSmtpIngest(deps: SmtpIngestDeps): Promise<SmtpIngest>
   // Replies go out at once: with Nagle's algorithm on, a reply written in pieces waits for the
   // client's delayed ACK (~40 ms), which capped a pooled client at about 20 messages/s per connection.
   server.server.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
+  boundCommandLines(server, log);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(deps.port, deps.host, () => {
@@ -187,4 +239,37 @@ export async function startSmtpIngest(deps: SmtpIngestDeps): Promise<SmtpIngest>
       return closed;
     },
   };
+}
+
+/**
+ * smtp-server buffers a command line until its line end, however long. This
+ * watches each socket: a command line longer than maxCommandLineBytes gets 500
+ * and the connection is closed. Message content (DATA) is not counted here;
+ * its header lines are checked when the message is read.
+ */
+function boundCommandLines(server: SMTPServer, log: Logger): void {
+  const connections = (server as unknown as { connections: Set<OpenConnection> }).connections;
+  server.server.on('connection', (socket: import('node:net').Socket) => {
+    let lineBytes = 0;
+    let refused = false;
+    // Prepended, so an overlong line is refused before smtp-server acts on it.
+    socket.prependListener('data', (chunk: Buffer) => {
+      if (refused) return;
+      let longest = 0;
+      let start = 0;
+      for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, start)) {
+        longest = Math.max(longest, lineBytes + end - start);
+        lineBytes = 0;
+        start = end + 1;
+      }
+      lineBytes += chunk.length - start;
+      if (Math.max(longest, lineBytes) <= maxCommandLineBytes) return;
+      const connection = [...connections].find((c) => c._socket === socket);
+      if (connection?._dataStream) return;
+      refused = true;
+      log.info({ address: socket.remoteAddress }, 'smtp command line too long; closing');
+      socket.unpipe();
+      socket.end(`500 5.5.2 Line too long (at most ${maxCommandLineBytes} bytes)\r\n`);
+    });
+  });
 }

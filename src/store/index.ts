@@ -20,6 +20,7 @@ import { createRetentionStore } from './retention-store.js';
 import { createCaptureAdminStore, createOutboxBrowseStore } from './console-store.js';
 import { readMetrics } from './queries/read-metrics.js';
 import type { MetricsReader } from '../core/metrics/types.js';
+import { createRequestCounter } from './request-counter.js';
 
 export { openEngine, type Engine, type Capabilities, type EngineOptions } from './database.js';
 export { migrateToLatest } from './migrate.js';
@@ -60,6 +61,7 @@ export function createStore(engine: Engine, onError: (error: unknown, context: s
     outboxBrowse: createOutboxBrowseStore(engine.db),
     capturedAdmin: createCaptureAdminStore(engine.db),
     metrics: { read: (now, bounds) => readMetrics(engine.db, now, bounds) } satisfies MetricsReader,
+    requestCounter: createRequestCounter(engine),
     /** Readiness: a round trip to the database, given up after 1.5 s (a frozen server never answers). */
     async ping(): Promise<void> {
       let timer: NodeJS.Timeout | undefined;

@@ -6,7 +6,7 @@
  * then the delivery is marked failed.
  */
 import type { Clock } from '../core/clock.js';
-import type { PrivateTargetPolicy } from '../core/webhooks/address-policy.js';
+import type { EgressMode as PrivateTargetPolicy } from '../core/egress/policy.js';
 import type { AttemptOutcome, ClaimedDelivery, WebhookStore } from '../core/webhooks/types.js';
 import { postWebhook } from './post-webhook.js';
 

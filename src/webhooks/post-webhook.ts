@@ -1,9 +1,8 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { isAddressAllowed, isHostAllowed, type PrivateTargetPolicy } from '../core/webhooks/address-policy.js';
+import type { EgressMode } from '../core/egress/policy.js';
+import { guardedLookup, refusedLiteral } from '../egress/guarded-lookup.js';
 
 export interface PostResult {
   status: number | null;
@@ -13,28 +12,6 @@ export interface PostResult {
 
 /** Enough of a receiver's answer to explain a failure; the rest is discarded. */
 const maxBodyChars = 2_000;
-
-export class TargetRefused extends Error {
-  override name = 'TargetRefused';
-}
-
-/**
- * Resolves names the usual way, then refuses the connection when any address
- * is outside the policy: the check applies to the address actually dialled,
- * so a name cannot be re-pointed between check and connect.
- */
-function guardedLookup(policy: PrivateTargetPolicy): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-      if (error) return callback(error, '', 0);
-      const refused = addresses.find((a) => !isAddressAllowed(a.address, policy));
-      if (refused) return callback(new TargetRefused(`${hostname} resolves to ${refused.address}, which MAILROOM_WEBHOOKS_ALLOW_PRIVATE refuses`), '', 0);
-      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-      const first = addresses[0]!;
-      callback(null, first.address, first.family);
-    });
-  };
-}
 
 /**
  * POSTs a signed body (Standard Webhooks: webhook-id, webhook-timestamp,
@@ -47,7 +24,7 @@ export function postWebhook(options: {
   secret: string;
   body: string;
   timeoutMs: number;
-  policy: PrivateTargetPolicy;
+  policy: EgressMode;
   signal: AbortSignal;
   now: Date;
 }): Promise<PostResult> {
@@ -76,10 +53,8 @@ export function postWebhook(options: {
     } catch {
       return done({ status: null, body: null, error: 'invalid URL' });
     }
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (isIP(host) && !isHostAllowed(host, options.policy)) {
-      return done({ status: null, body: null, error: `${host} is refused by MAILROOM_WEBHOOKS_ALLOW_PRIVATE` });
-    }
+    const refused = refusedLiteral(url.hostname, options.policy);
+    if (refused) return done({ status: null, body: null, error: refused.message });
     let signature: string;
     try {
       signature = new Webhook(options.secret).sign(options.messageId, options.now, options.body);

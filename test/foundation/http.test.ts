@@ -89,29 +89,30 @@ describe('HTTP basics', () => {
   });
 
   it('never shows an SMTP relay password back, and keeps it when the masked URL is sent back', async () => {
+    // A public address literal: relay names must resolve when set, and this sandbox has no DNS.
     const patch = (settings: unknown, headers = admin()) => m.request({ method: 'PATCH', url: '/api/v1/projects/current', headers, body: { settings } });
     const stored = async () => (await m.core.projects.getProject(m.project.project_id)).settings.smtpUrl;
-    const set = await patch({ smtpUrl: 'smtp://relay-user:s3cret-pass@smtp.example.com:587' });
+    const set = await patch({ smtpUrl: 'smtp://relay-user:s3cret-pass@203.0.114.10:587' });
     expect(set.statusCode).toBe(200);
-    expect(set.json().settings.smtpUrl).toBe('smtp://relay-user:***@smtp.example.com:587');
+    expect(set.json().settings.smtpUrl).toBe('smtp://relay-user:***@203.0.114.10:587');
     expect(set.body).not.toContain('s3cret-pass');
     // Secret keys hold project:read: they see the relay, never its password.
     const read = await m.request({ method: 'GET', url: '/api/v1/projects/current', headers: m.serverHeaders });
-    expect(read.json().settings).toMatchObject({ smtpUrl: 'smtp://relay-user:***@smtp.example.com:587' });
+    expect(read.json().settings).toMatchObject({ smtpUrl: 'smtp://relay-user:***@203.0.114.10:587' });
     expect(read.body).not.toContain('s3cret-pass');
 
     // GET, change something else, PATCH back: the password is kept, not replaced by "***".
     const kept = await patch({ ...read.json().settings, defaultLocale: 'de' });
     expect(kept.statusCode).toBe(200);
-    expect(await stored()).toBe('smtp://relay-user:s3cret-pass@smtp.example.com:587');
+    expect(await stored()).toBe('smtp://relay-user:s3cret-pass@203.0.114.10:587');
     // "***" with another host or user would send the old password elsewhere: refused.
     const moved = await patch({ smtpUrl: 'smtp://relay-user:***@evil.example.net:587' });
     expect(moved.statusCode).toBe(400);
     expect(moved.json()).toMatchObject({ code: 'SCHEMA_ERROR', details: { field: 'settings.smtpUrl' } });
-    expect(await stored()).toBe('smtp://relay-user:s3cret-pass@smtp.example.com:587');
+    expect(await stored()).toBe('smtp://relay-user:s3cret-pass@203.0.114.10:587');
     // A whole new URL replaces it.
-    expect((await patch({ smtpUrl: 'smtps://other:new-pass@smtp.example.org:465' })).statusCode).toBe(200);
-    expect(await stored()).toBe('smtps://other:new-pass@smtp.example.org:465');
+    expect((await patch({ smtpUrl: 'smtps://other:new-pass@203.0.114.11:465' })).statusCode).toBe(200);
+    expect(await stored()).toBe('smtps://other:new-pass@203.0.114.11:465');
   });
 
   it("refuses a project's SMTP relay on this machine or a private network", async () => {

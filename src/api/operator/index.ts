@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MailroomError } from '../../core/errors.js';
 import type { ApiDeps } from '../deps.js';
-import { matchesSecret } from '../shared/auth.js';
+import { authHook, matchesSecret } from '../shared/auth.js';
 import { stackFamily, errorSchemas } from '../shared/families.js';
 import { useFamilyErrors } from '../shared/family-plugin.js';
 import { projectSettingsSchema } from '../shared/schemas.js';
@@ -22,7 +22,7 @@ const createdProjectSchema = {
 export async function operatorRoutes(app: FastifyInstance, { deps }: { deps: ApiDeps }): Promise<void> {
   useFamilyErrors(app, stackFamily);
 
-  async function requireRoot(request: FastifyRequest): Promise<void> {
+  const requireRoot = authHook(async (request: FastifyRequest): Promise<void> => {
     if (!deps.rootKey) {
       throw new MailroomError('INSUFFICIENT_PERMISSION', 'operator access over HTTP is disabled: set MAILROOM_ROOT_KEY');
     }
@@ -30,7 +30,7 @@ export async function operatorRoutes(app: FastifyInstance, { deps }: { deps: Api
     const presented = (Array.isArray(header) ? header[0] : header) ?? /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (!presented) throw new MailroomError('UNAUTHENTICATED', 'send the operator key as Authorization: Bearer or x-mailroom-root-key');
     if (!matchesSecret(presented, deps.rootKey)) throw new MailroomError('INVALID_API_KEY', 'the operator key is not valid');
-  }
+  });
 
   app.post<{ Body: { name: string; settings?: Record<string, unknown> } }>(
     '/api/v1/admin/projects',

@@ -31,6 +31,21 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
+const authMark = Symbol('mailroom.auth');
+
+/**
+ * Marks a hook as the route's authentication. Routes declare it as a preHandler;
+ * app.ts moves every marked hook to onRequest, so a request without valid
+ * credentials is refused before its body is read or parsed.
+ */
+export function authHook<T extends preHandlerAsyncHookHandler>(hook: T): T {
+  return Object.assign(hook, { [authMark]: true });
+}
+
+export function isAuthHook(hook: unknown): boolean {
+  return typeof hook === 'function' && (hook as unknown as Record<symbol, unknown>)[authMark] === true;
+}
+
 const invalidKey = () => new MailroomError('INVALID_API_KEY', 'the API key is invalid or has been revoked');
 
 export function createAuthenticator(deps: AuthDeps) {
@@ -80,24 +95,24 @@ export function createAuthenticator(deps: AuthDeps) {
 
   /** A preHandler that authenticates and, when given, checks a permission. */
   function require(permission?: Permission): preHandlerAsyncHookHandler {
-    return async (request) => {
+    return authHook(async (request) => {
       const principal = await authenticate(request);
       if (permission && !hasPermission(principal, permission)) {
         throw new MailroomError('INSUFFICIENT_PERMISSION', `this endpoint requires the permission ${permission}`, { permission });
       }
       request.principal = principal;
-    };
+    });
   }
 
   /** A preHandler for end-user endpoints: a key of the project plus an end-user token. */
   function requireUser(): preHandlerAsyncHookHandler {
-    return async (request) => {
+    return authHook(async (request) => {
       const principal = await authenticate(request);
       if (!principal.userId) {
         throw new MailroomError('INVALID_ACCESS_TOKEN', 'this endpoint acts for an end user: send their token as Authorization: Bearer');
       }
       request.principal = principal;
-    };
+    });
   }
 
   return { authenticate, require, requireUser };

@@ -18,6 +18,8 @@ export const projectSettingsSchema = {
         privateKey: { type: 'string', minLength: 1 },
       },
     },
-    rateLimitPerSecond: { type: 'number', exclusiveMinimum: 0, maximum: 100000 },
+    // OpenAPI 3.0 has no numeric exclusiveMinimum: a tiny minimum says "more than 0" in a form validators accept.
+    rateLimitPerSecond: { type: 'number', minimum: 0.001, maximum: 100000 },
+    requestsPerMinute: { type: 'integer', minimum: 1, maximum: 100_000_000 },
   },
 } as const;

@@ -24,6 +24,18 @@ export interface Mailbox {
 }
 
 const lineBreak = /[\r\n\0]/;
+/**
+ * Control characters have no place in a header: C0 (but TAB), DEL, C1 and the
+ * Unicode line and paragraph separators. Some mail software treats VT, FF or
+ * NEL as line ends, so they are refused like CR and LF.
+ */
+export const controlCharacters = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u2028\u2029]/;
+const controlCharactersAll = new RegExp(controlCharacters.source, 'g');
+
+/** Template output bound for a header: each control character becomes a space (it cannot be refused: the render happens later). */
+export function withoutControlCharacters(value: string): string {
+  return value.replace(controlCharactersAll, ' ');
+}
 // RFC 5322 atext plus UTF-8 (RFC 6532), in dot-atom form; or a quoted string.
 const dotAtom = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uFFFF-]+)*$/;
 const quoted = /^"([^"\\]|\\.)*"$/;
@@ -51,6 +63,7 @@ function checkAddress(address: string): string | undefined {
 /** Parses one mailbox (`a@b.c` or `Name <a@b.c>`); throws SCHEMA_ERROR naming the field. */
 export function parseMailbox(field: string, input: string): Mailbox {
   if (lineBreak.test(input)) throw invalidField(field, 'must not contain line breaks');
+  if (controlCharacters.test(input)) throw invalidField(field, 'must not contain control characters');
   const trimmed = input.trim();
   if (trimmed.length > 998) throw invalidField(field, 'is too long');
   if (plain.test(trimmed)) {
@@ -76,7 +89,7 @@ export function normaliseAddress(field: string, input: string): string {
   return formatMailbox(parseMailbox(field, input));
 }
 
-/** A header value or subject: no CR, LF or NUL, so nothing can be injected into the header block. */
+/** A header value or subject: no CR, LF, NUL or other control character, so nothing can be injected into the header block. */
 export function assertHeaderValue(field: string, value: string): void {
-  if (lineBreak.test(value)) throw invalidField(field, 'must not contain CR, LF or NUL');
+  if (controlCharacters.test(value)) throw invalidField(field, 'must not contain CR, LF, NUL or other control characters');
 }

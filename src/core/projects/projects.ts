@@ -3,8 +3,9 @@ import type { Clock } from '../clock.js';
 import { MailroomError, notFound } from '../errors.js';
 import { generateApiKey, hashApiKey } from '../auth/api-keys.js';
 import { isPermission, type KeyKind, type Principal } from '../auth/permissions.js';
-import type { PrivateTargetPolicy } from '../webhooks/address-policy.js';
+import type { EgressMode as PrivateTargetPolicy } from '../egress/policy.js';
 import { acceptSmtpUrl, type ResolveHost } from './smtp-url.js';
+import { parseMailbox } from '../outbox/address.js';
 import type { ApiKey, Project, ProjectSettings, ProjectStore, StoredApiKey } from './types.js';
 
 export interface CreatedProject {
@@ -21,6 +22,12 @@ export interface CreatedKey {
 
 /** last_used_at is advisory; writing it at most once a minute keeps auth off the write path. */
 const touchIntervalMs = 60_000;
+
+/** Settings that end up in headers must hold what the header needs: defaultSender is one mailbox. */
+function checkedSettings(settings: ProjectSettings): ProjectSettings {
+  if (settings.defaultSender !== undefined) parseMailbox('settings.defaultSender', settings.defaultSender);
+  return settings;
+}
 
 export function createProjectService(deps: {
   store: ProjectStore;
@@ -59,7 +66,7 @@ export function createProjectService(deps: {
       const project: Project = {
         id: randomUUID(),
         name,
-        settings: input.settings ?? {},
+        settings: checkedSettings(input.settings ?? {}),
         signingSecret: randomBytes(32).toString('base64url'),
         createdAt: now,
         updatedAt: now,
@@ -87,7 +94,7 @@ export function createProjectService(deps: {
 
     /** Settings replace the stored ones; see smtp-url.ts for how settings.smtpUrl is accepted. */
     async updateProject(id: string, patch: { name?: string; settings?: ProjectSettings }): Promise<Project> {
-      let settings = patch.settings;
+      let settings = patch.settings && checkedSettings(patch.settings);
       if (settings?.smtpUrl !== undefined) {
         const current = await this.getProject(id);
         settings = { ...settings, smtpUrl: await acceptSmtpUrl(settings.smtpUrl, current.settings.smtpUrl, deps.relayPolicy ?? 'all', deps.resolveHost) };

@@ -6,10 +6,9 @@
  * the delivery worker at this machine or a private network.
  */
 import { invalidField, MailroomError } from '../errors.js';
-import { isAddressAllowed, isHostAllowed, type PrivateTargetPolicy } from '../webhooks/address-policy.js';
+import { refusalOf, type EgressMode, type ResolveHost } from '../egress/policy.js';
 
-/** The addresses a host name resolves to (a DNS port, so core does no I/O of its own). */
-export type ResolveHost = (hostname: string) => Promise<string[]>;
+export type { ResolveHost };
 
 const mask = '***';
 
@@ -28,14 +27,15 @@ export function maskSmtpUrl(value: string): string {
 /**
  * The smtpUrl to store for a settings update. A masked password stands for the
  * stored one, and only when everything else is unchanged; a new relay is
- * checked against the policy: an address literal (or localhost) directly, a
- * name by the addresses it resolves to now (a name that does not resolve is
- * accepted: delivery to it fails until it does). `previous` is the URL stored now, if any.
+ * checked against the egress policy: an address literal directly, a name by the
+ * addresses it resolves to now (a name that does not resolve is refused; the
+ * delivery worker checks the address it dials again at connect time).
+ * `previous` is the URL stored now, if any.
  */
 export async function acceptSmtpUrl(
   value: string,
   previous: string | undefined,
-  policy: PrivateTargetPolicy,
+  policy: EgressMode,
   resolveHost?: ResolveHost,
 ): Promise<string> {
   if (previous !== undefined && value === previous) return previous;
@@ -50,13 +50,9 @@ export async function acceptSmtpUrl(
     throw invalidField('settings.smtpUrl', `"${mask}" stands for the stored password only when the rest of the URL is unchanged; send the whole URL`);
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw invalidField('settings.smtpUrl', 'must be an smtp:// or smtps:// URL');
-  const refuse = (why: string) =>
-    new MailroomError('SMTP_URL_NOT_ALLOWED', `settings.smtpUrl: ${why}, on a network this server does not call`, { field: 'settings.smtpUrl' });
-  if (!isHostAllowed(url.hostname, policy)) throw refuse(url.hostname);
-  if (policy !== 'all' && resolveHost) {
-    const addresses = await resolveHost(url.hostname.replace(/^\[(.*)\]$/, '$1')).catch(() => [] as string[]);
-    const refused = addresses.find((a) => !isAddressAllowed(a, policy));
-    if (refused !== undefined) throw refuse(`${url.hostname} resolves to ${refused}`);
+  const why = resolveHost ? await refusalOf(url.hostname, policy, resolveHost) : undefined;
+  if (why !== undefined) {
+    throw new MailroomError('SMTP_URL_NOT_ALLOWED', `settings.smtpUrl: ${why}`, { field: 'settings.smtpUrl' });
   }
   return value;
 }

@@ -9,6 +9,8 @@ export interface ProjectSettings {
   dkim?: { domainName: string; keySelector: string; privateKey: string };
   /** Messages per second this project may hand to SMTP. */
   rateLimitPerSecond?: number;
+  /** HTTP API requests per minute each key of this project may make (else MAILROOM_RATE_LIMIT_PER_KEY). */
+  requestsPerMinute?: number;
 }
 
 export interface Project {

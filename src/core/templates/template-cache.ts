@@ -109,6 +109,11 @@ export function createTemplateCache(deps: TemplateCacheDeps) {
     load,
     defaultLocale,
     compiledFor,
+    /** The expanded sources (blocks and translations in place) a render pool thread parses itself. */
+    sourcesFor(entry: LoadedTemplate, locale: string | null, projectDefault: string | undefined) {
+      compiledFor(entry, locale, projectDefault); // refuses a template that does not compile, once, here
+      return expandTemplate(entry.template, entry.blocks, localeChain(locale, projectDefault));
+    },
     /** Called after this process changes a block, a template or project settings. */
     invalidate(projectId: string): void {
       size -= byProject.get(projectId)?.size ?? 0;

@@ -11,6 +11,7 @@ import { RenderError, type EmailRenderer, type RenderedEmail } from './renderer.
 import type { TemplateCache } from './template-cache.js';
 import { inlineCss, oneLine, textPartOf } from './text-part.js';
 import { MailroomError } from '../errors.js';
+import type { RenderOffLoop, RenderPart } from './render-port.js';
 
 export interface TemplateRender {
   subject: string;
@@ -22,8 +23,23 @@ export interface RenderTemplateInput {
   variables: Record<string, unknown>;
 }
 
-export function createTemplateRenderer(deps: { engine: LiquidEngine; cache: TemplateCache }) {
-  const { engine, cache } = deps;
+export function createTemplateRenderer(deps: { engine: LiquidEngine; cache: TemplateCache; offLoop?: RenderOffLoop }) {
+  const { engine, cache, offLoop } = deps;
+
+  /** Renders parts on the pool's threads when there is one, else here; failures are RenderErrors naming the part. */
+  async function renderParts(projectId: string, parts: RenderPart[], variables: object): Promise<string[]> {
+    if (!offLoop) {
+      return parts.map((part) => run(part.name, () => {
+        const output = engine.render(parsed(part.source, part.kind), part.kind, variables);
+        return part.inlineCss ? inlineCss(output) : output;
+      }));
+    }
+    try {
+      return await offLoop(projectId, parts, variables);
+    } catch (error) {
+      throw new RenderError(error instanceof Error ? error.message : String(error));
+    }
+  }
   const parsed = createSourceCache(engine);
 
   function run<T>(part: string, fn: () => T): T {
@@ -45,7 +61,20 @@ export function createTemplateRenderer(deps: { engine: LiquidEngine; cache: Temp
     const entry = await cache.load(projectId, idOrName);
     const missing = entry.template.parameters.filter((name) => input.variables[name] === undefined || input.variables[name] === null);
     if (missing.length > 0) throw new MissingParametersError(missing);
-    const compiled = cache.compiledFor(entry, input.locale, await cache.defaultLocale(projectId));
+    const projectDefault = await cache.defaultLocale(projectId);
+    if (offLoop) {
+      const source = cache.sourcesFor(entry, input.locale, projectDefault);
+      const [subject, html] = await renderParts(
+        projectId,
+        [
+          { name: 'subject', source: source.subject, kind: 'text' },
+          { name: 'body', source: source.body, kind: 'html', inlineCss: entry.template.inlineCss },
+        ],
+        input.variables,
+      );
+      return { subject: oneLine(subject!), html: html! };
+    }
+    const compiled = cache.compiledFor(entry, input.locale, projectDefault);
     const subject = run('subject', () => engine.render(compiled.subject, 'text', input.variables));
     let html = run('body', () => engine.render(compiled.body, 'html', input.variables));
     if (entry.template.inlineCss) html = run('body', () => inlineCss(html));
@@ -68,7 +97,9 @@ export function createTemplateRenderer(deps: { engine: LiquidEngine; cache: Temp
       if (request.templateId) {
         const rendered = await renderTemplate(request.projectId, request.templateId, { locale: request.locale, variables: request.variables });
         // A subject given with the send overrides the template's, rendered with the same variables.
-        const subject = request.subject ? oneLine(renderSource('subject', request.subject, 'text', request.variables)) : rendered.subject;
+        const subject = request.subject
+          ? oneLine((await renderParts(request.projectId, [{ name: 'subject', source: request.subject, kind: 'text' }], request.variables))[0]!)
+          : rendered.subject;
         if (!subject) throw new RenderError('the rendered subject is empty');
         return { subject, html: rendered.html, text: request.text ?? run('text', () => textPartOf(rendered.html)) };
       }
@@ -76,9 +107,13 @@ export function createTemplateRenderer(deps: { engine: LiquidEngine; cache: Temp
       if (request.html === null && request.text === null) throw new RenderError('the message has neither html nor text');
       let { subject, html, text } = request;
       if (hasVariables(request.variables)) {
-        subject = renderSource('subject', subject, 'text', request.variables);
-        if (html !== null) html = renderSource('html', html, 'html', request.variables);
-        if (text !== null) text = renderSource('text', text, 'text', request.variables);
+        const parts: RenderPart[] = [{ name: 'subject', source: subject, kind: 'text' }];
+        if (html !== null) parts.push({ name: 'html', source: html, kind: 'html' });
+        if (text !== null) parts.push({ name: 'text', source: text, kind: 'text' });
+        const out = await renderParts(request.projectId, parts, request.variables);
+        subject = out[0]!;
+        if (html !== null) html = out[1]!;
+        if (text !== null) text = out[html !== null ? 2 : 1]!;
       }
       // One of html and text is present (checked above).
       return { subject: oneLine(subject), html, text: text ?? run('text', () => textPartOf(html!)) };

@@ -10,6 +10,7 @@ import { createTemplateService } from './templates.js';
 import { createTypedTemplateService } from './typed-templates.js';
 import type { TemplateStore } from './types.js';
 import type { TypedTemplateStore } from './typed-types.js';
+import type { RenderOffLoop } from './render-port.js';
 
 export interface TemplatingDeps {
   store: TemplateStore;
@@ -18,6 +19,8 @@ export interface TemplatingDeps {
   events: EventBus;
   defaultLocaleOf(projectId: string): Promise<string | undefined>;
   limits?: Partial<EngineLimits>;
+  /** Where renders run off the event loop (a worker-thread pool); without one they run here. */
+  offLoop?: RenderOffLoop;
   revalidateMs?: number;
 }
 
@@ -30,7 +33,7 @@ export function createTemplating(deps: TemplatingDeps) {
     defaultLocaleOf: deps.defaultLocaleOf,
     ...(deps.revalidateMs !== undefined ? { revalidateMs: deps.revalidateMs } : {}),
   });
-  const rendering = createTemplateRenderer({ engine, cache });
+  const rendering = createTemplateRenderer({ engine, cache, ...(deps.offLoop ? { offLoop: deps.offLoop } : {}) });
   const common = { engine, clock: deps.clock, cache };
   return {
     engine,

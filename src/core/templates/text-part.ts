@@ -1,3 +1,4 @@
+import { withoutControlCharacters } from '../outbox/address.js';
 /** The parts derived from rendered HTML: the text alternative, and inlined CSS on request. */
 import { compile } from 'html-to-text';
 import juice from 'juice';
@@ -20,7 +21,7 @@ export function inlineCss(html: string): string {
   return juice(html);
 }
 
-/** A subject is one header line: line breaks from parameters or translations become spaces. */
+/** A subject is one header line: line breaks and other control characters from parameters or translations become spaces. */
 export function oneLine(subject: string): string {
-  return subject.replace(/[\r\n]+/g, ' ').trim();
+  return withoutControlCharacters(subject).replace(/ {2,}/g, ' ').trim();
 }

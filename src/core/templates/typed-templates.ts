@@ -11,6 +11,7 @@ import { localeChain } from './locale.js';
 import type { TemplateCache } from './template-cache.js';
 import type { TemplateRenderer } from './template-renderer.js';
 import { oneLine, textPartOf } from './text-part.js';
+import { assertHeaderValue } from '../outbox/address.js';
 import type { TemplateType, TypedTemplate, TypedTemplateDetails, TypedTemplateFilter, TypedTemplateStore } from './typed-types.js';
 
 const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -53,6 +54,11 @@ export function createTypedTemplateService(deps: TypedTemplateServiceDeps) {
       ['replyTo', 'text'],
       ['sendFrom', 'text'],
     ];
+    // Sender fields end up in From/Reply-To (a name or a mailbox, see verification/send-code.ts): one line, no control characters.
+    for (const name of ['sendFrom', 'replyTo', 'subject'] as const) {
+      const value = details[name];
+      if (value) assertHeaderValue(`${field}.${name}`, value);
+    }
     for (const [name, kind] of parts) {
       const source = details[name];
       if (source === undefined) continue;

@@ -1,6 +1,7 @@
 import { isMailroomError } from '../errors.js';
 import { RenderError } from '../templates/renderer.js';
 import type { AcceptService } from '../outbox/accept.js';
+import { formatMailbox, normaliseAddress } from '../outbox/address.js';
 import type { RenderedTypedTemplate } from '../templates/typed-templates.js';
 import type { VerificationMailer } from './types.js';
 
@@ -31,12 +32,36 @@ export function createVerificationMailer(deps: {
   renderRegister: RenderRegisterTemplate;
   /** Told when the project's template cannot be rendered; the built-in email goes out instead. */
   onTemplateError: (projectId: string, error: RenderError) => void;
+  /** The project's settings.defaultSender: the address a template's sender name goes with. */
+  defaultSenderOf?: (projectId: string) => Promise<string | undefined>;
 }): VerificationMailer {
+  /**
+   * A template's sendFrom/replyTo (seed 004) is a name or a mailbox. A mailbox is
+   * used as it is; a name goes with the project's default sender address (From)
+   * or is dropped (Reply-To), so the header always holds a usable address.
+   */
+  async function senders(projectId: string, sendFrom: string | null, replyTo: string | null) {
+    const mailbox = (value: string | null | undefined) => {
+      if (!value) return null;
+      try {
+        return normaliseAddress('sendFrom', value);
+      } catch {
+        return undefined;
+      }
+    };
+    let from = mailbox(sendFrom);
+    if (from === undefined) {
+      const fallback = mailbox(await deps.defaultSenderOf?.(projectId));
+      from = fallback ? formatMailbox({ name: sendFrom!, address: fallback.replace(/^.*<(.*)>$/, '$1') }) : null;
+    }
+    return { from, replyTo: mailbox(replyTo) ?? null };
+  }
+
   return async ({ projectId, user, email, code, expiresInMinutes }) => {
     let content: { subject: string; html: string | null; text?: string | null; from?: string | null; replyTo?: string | null };
     try {
       const rendered = await deps.renderRegister(projectId, user.locale, { code, email, expiresInMinutes });
-      content = { subject: rendered.subject, html: rendered.html, text: rendered.text, from: rendered.sendFrom, replyTo: rendered.replyTo };
+      content = { subject: rendered.subject, html: rendered.html, text: rendered.text, ...(await senders(projectId, rendered.sendFrom, rendered.replyTo)) };
     } catch (error) {
       // A person is waiting for this code: a missing or broken template must not keep it from them.
       if (error instanceof RenderError) deps.onTemplateError(projectId, error);

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { invalidField, MailroomError, notFound } from '../errors.js';
 import { hasPermission, type Principal } from '../auth/permissions.js';
 import { readPermissionForTopic, webhookEventTypes, type WebhookEventType } from '../events/public-events.js';
-import { isHostAllowed, type PrivateTargetPolicy } from './address-policy.js';
+import { isHostAllowed, type EgressMode as PrivateTargetPolicy } from '../egress/policy.js';
 import type { Webhook, WebhookDelivery, WebhookPatch, WebhookStore } from './types.js';
 
 export interface WebhookServiceDeps {

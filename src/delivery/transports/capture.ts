@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { Clock } from '../../core/clock.js';
 import type { CaptureStore } from '../../core/delivery/types.js';
 import { classifyError, type SendResult } from '../smtp-reply.js';
@@ -15,7 +16,10 @@ export function createCaptureTransport(deps: { store: CaptureStore; clock: Clock
   return {
     async send(mail, context): Promise<SendResult> {
       try {
-        const info = await transporter.sendMail(mail);
+        // The stream transport keeps a Bcc header that SMTP delivery leaves out. To store exactly the MIME SMTP
+        // would send, Bcc goes into the envelope only (computed by nodemailer from the original message).
+        const envelope = mail.envelope ?? new MailComposer(mail).compile().getEnvelope();
+        const info = await transporter.sendMail({ ...mail, bcc: undefined, envelope });
         const id = randomUUID();
         await deps.store.insert({
           id,

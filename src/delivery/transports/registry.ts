@@ -4,9 +4,10 @@ import type { ProjectSettings } from '../../core/projects/types.js';
 import { createCaptureTransport } from './capture.js';
 import { createSmtpTransport, relayKey } from './smtp.js';
 import { slottedSocket } from './slotted-socket.js';
+import { egressSocket, noDelaySocket } from './no-delay-socket.js';
+import type { EgressMode } from '../../core/egress/policy.js';
 import type { ConnectionSlots } from '../../core/delivery/types.js';
 import type { Transport } from './transport.js';
-import { noDelaySocket } from './no-delay-socket.js';
 
 /**
  * Picks the transport for a project: its own relay (settings.smtpUrl), else
@@ -26,6 +27,8 @@ export function createTransportRegistry(deps: {
   owner: string;
   /** The message lease: slots follow it, so a crashed process frees both on the same schedule. */
   leaseMs: number;
+  /** The egress policy for projects' own relays (SMTP_URL is the operator's and is not restricted). */
+  relayPolicy: EgressMode;
 }) {
   const pools = new Map<string, Transport>();
   let capture: Transport | undefined;
@@ -46,11 +49,14 @@ export function createTransportRegistry(deps: {
     for(settings: ProjectSettings): Transport {
       const url = settings.smtpUrl ?? deps.smtpUrl;
       if (!url) return (capture ??= createCaptureTransport({ store: deps.capture, clock: deps.clock }));
-      let pool = pools.get(url);
+      const tenantRelay = settings.smtpUrl !== undefined;
+      const poolKey = `${tenantRelay ? 'tenant' : 'operator'} ${url}`;
+      let pool = pools.get(poolKey);
       if (!pool) {
         const cap = deps.connectionCap;
+        const connect = tenantRelay ? egressSocket(deps.relayPolicy) : noDelaySocket;
         if (cap === undefined) {
-          pool = createSmtpTransport({ url, maxConnections: deps.maxConnections, timeoutMs: deps.timeoutMs }, counted(noDelaySocket));
+          pool = createSmtpTransport({ url, maxConnections: deps.maxConnections, timeoutMs: deps.timeoutMs }, counted(connect));
         } else {
           const getSocket = slottedSocket({
             slots: deps.slots,
@@ -61,11 +67,11 @@ export function createTransportRegistry(deps: {
             leaseMs: Math.min(30_000, deps.leaseMs),
             // Waiting must end well before the message's own lease does.
             waitMs: Math.min(60_000, deps.leaseMs / 2),
-          });
+          }, connect);
           // An idle process gives its slots back quickly, so busy ones can use them.
           pool = createSmtpTransport({ url, maxConnections: Math.min(cap, deps.maxConnections), timeoutMs: deps.timeoutMs, idleCloseMs: 500 }, counted(getSocket));
         }
-        pools.set(url, pool);
+        pools.set(poolKey, pool);
       }
       return pool;
     },
