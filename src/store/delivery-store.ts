@@ -28,6 +28,7 @@ export function createDeliveryStore(engine: Engine): DeliveryStore {
     releaseLeases: (owner, now) => releaseLeases(db, owner, now),
     extendLeases: (owner, until) => extendLeases(db, owner, until),
     recoverExpiredLeases: (now, maxAttempts) => recoverExpiredLeases(db, now, maxAttempts),
+    interruptOwned: (owner, now, maxAttempts) => recoverExpiredLeases(db, now, maxAttempts, owner),
     takeTokens: (key, perSecond, want, now) => takeTokens(engine, key, perSecond, want, now),
     returnTokens: (key, perSecond, count, now) => returnTokens(engine, key, perSecond, count, now),
   };

@@ -88,8 +88,11 @@ describe('worker processes', () => {
       const slots = await m!.core.engine.db.selectFrom('transport_slots').selectAll().execute();
       throw new Error(`${String(error)}; received ${counts(sink!).size}/${total}; unsent e.g. ${JSON.stringify(open)}; slots ${JSON.stringify(slots)} now ${Date.now()}; worker: ${second.output()}`);
     });
-    const rows = await m.core.engine.db.selectFrom('outbox_messages').select(['id', 'status', 'message_id_header']).execute();
-    expect(rows.every((r) => r.status === 'sent')).toBe(true);
+    // The last outcomes are recorded just after the sink has the mail.
+    const rows = await eventually(async () => {
+      const all = await m!.core.engine.db.selectFrom('outbox_messages').select(['id', 'status', 'message_id_header']).execute();
+      return all.every((r) => r.status === 'sent') ? all : undefined;
+    });
     expect(new Set(rows.map((r) => r.message_id_header))).toEqual(new Set(counts(sink).keys()));
 
     const interrupted = await m.core.engine.db.selectFrom('delivery_attempts').select('message_id').where('outcome', '=', 'interrupted').execute();

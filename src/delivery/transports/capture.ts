@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import pLimit from 'p-limit';
 import type { Clock } from '../../core/clock.js';
 import type { CaptureStore } from '../../core/delivery/types.js';
 import { classifyError, type SendResult } from '../smtp-reply.js';
@@ -12,10 +13,14 @@ import type { Transport } from './transport.js';
  */
 export function createCaptureTransport(deps: { store: CaptureStore; clock: Clock }): Transport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  // No connections to bound by; this keeps a crash's unknown outcomes as few as SMTP's default pool would.
+  const inFlight = pLimit(10);
   return {
-    async send(mail, context): Promise<SendResult> {
+    inFlight: (work) => inFlight(work),
+    async send(mail, context, handOff): Promise<SendResult | undefined> {
       try {
         const info = await transporter.sendMail(mail);
+        if (!(await handOff())) return undefined;
         const id = randomUUID();
         await deps.store.insert({
           id,
@@ -33,6 +38,6 @@ export function createCaptureTransport(deps: { store: CaptureStore; clock: Clock
         return classifyError(error);
       }
     },
-    close: () => transporter.close(),
+    close: async () => transporter.close(),
   };
 }

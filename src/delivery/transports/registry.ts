@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import type { CaptureStore } from '../../core/delivery/types.js';
 import type { ProjectSettings } from '../../core/projects/types.js';
@@ -25,6 +26,7 @@ export function createTransportRegistry(deps: {
   owner: string;
   /** The message lease: slots follow it, so a crashed process frees both on the same schedule. */
   leaseMs: number;
+  logger: Logger;
 }) {
   const pools = new Map<string, Transport>();
   let capture: Transport | undefined;
@@ -36,7 +38,7 @@ export function createTransportRegistry(deps: {
       if (!pool) {
         const cap = deps.connectionCap;
         if (cap === undefined) {
-          pool = createSmtpTransport({ url, maxConnections: deps.maxConnections, timeoutMs: deps.timeoutMs });
+          pool = createSmtpTransport({ url, maxConnections: deps.maxConnections, timeoutMs: deps.timeoutMs, logger: deps.logger });
         } else {
           const getSocket = slottedSocket({
             slots: deps.slots,
@@ -49,17 +51,17 @@ export function createTransportRegistry(deps: {
             waitMs: Math.min(60_000, deps.leaseMs / 2),
           });
           // An idle process gives its slots back quickly, so busy ones can use them.
-          pool = createSmtpTransport({ url, maxConnections: Math.min(cap, deps.maxConnections), timeoutMs: deps.timeoutMs, idleCloseMs: 500 }, getSocket);
+          pool = createSmtpTransport({ url, maxConnections: Math.min(cap, deps.maxConnections), timeoutMs: deps.timeoutMs, idleCloseMs: 500, logger: deps.logger }, getSocket);
         }
         pools.set(url, pool);
       }
       return pool;
     },
-    close(): void {
-      for (const pool of pools.values()) pool.close();
+    async close(): Promise<void> {
+      const closing = [...pools.values(), ...(capture ? [capture] : [])].map((t) => t.close());
       pools.clear();
-      capture?.close();
       capture = undefined;
+      await Promise.all(closing);
     },
   };
 }
