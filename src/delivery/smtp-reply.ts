@@ -46,7 +46,7 @@ interface SmtpErrorLike {
 }
 
 /** Errors without a reply code are the network's fault (refused, reset, timed out): retry. */
-const networkCodes = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EAUTH', 'EPROTOCOL', 'ECONNREFUSED', 'ECONNRESET', 'EMAXLIMIT']);
+const networkCodes = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EAUTH', 'EPROTOCOL', 'ECONNREFUSED', 'ECONNRESET', 'EMAXLIMIT', 'ECIRCUIT', 'ESLOTS']);
 
 export function classifyError(error: unknown): SendResult {
   const e = (typeof error === 'object' && error !== null ? error : {}) as SmtpErrorLike;

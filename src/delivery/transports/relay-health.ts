@@ -1,4 +1,4 @@
-import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleAll, BrokenCircuitError } from 'cockatiel';
+import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, BrokenCircuitError } from 'cockatiel';
 import type { Logger } from 'pino';
 
 export interface RelayHealthOptions {
@@ -32,7 +32,9 @@ export function createRelayHealth(options: RelayHealthOptions) {
   const now = options.now ?? Date.now;
   const logEveryMs = options.logEveryMs ?? 10_000;
   const escalateAfterMs = options.escalateAfterMs ?? 60_000;
-  const breaker = circuitBreaker(handleAll, {
+  // Waiting for a cross-process connection slot is contention here, not a relay failure.
+  const relayFault = handleWhen((error) => (error as { code?: string }).code !== 'ESLOTS');
+  const breaker = circuitBreaker(relayFault, {
     halfOpenAfter: new ExponentialBackoff({ initialDelay: options.probeDelayMs ?? 1000, maxDelay: options.maxProbeDelayMs ?? 30_000 }),
     breaker: new ConsecutiveBreaker(options.threshold ?? 3),
   });
@@ -70,6 +72,7 @@ export function createRelayHealth(options: RelayHealthOptions) {
       try {
         return await breaker.execute(connect);
       } catch (error) {
+        if ((error as { code?: string }).code === 'ESLOTS') throw error;
         if (error instanceof BrokenCircuitError) {
           throw Object.assign(new Error(`SMTP relay ${options.relay} is failing; circuit open until a probe connection succeeds`), { code: 'ECIRCUIT' });
         }

@@ -102,8 +102,10 @@ export function createSmtpTransport(options: SmtpOptions, getSocket: typeof noDe
     validate: (session) => session.alive,
     min: 0,
     max: options.maxConnections,
-    acquireTimeoutMillis: options.timeoutMs * 2,
-    createTimeoutMillis: options.timeoutMs,
+    // Socket, greeting and slot waits have their own timeouts; these only catch what slips past them.
+    // A message waiting here is not handed off yet, so waiting costs nothing but time.
+    acquireTimeoutMillis: 4 * options.timeoutMs + 60_000,
+    createTimeoutMillis: 3 * options.timeoutMs + 60_000,
     idleTimeoutMillis: options.idleCloseMs ?? 30_000,
     reapIntervalMillis: Math.min(1000, options.idleCloseMs ?? 1000),
     createRetryIntervalMillis: 50,
