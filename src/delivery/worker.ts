@@ -155,16 +155,26 @@ export function createWorker(deps: WorkerDeps) {
     await Promise.all(results.handOffs.map((h) => deliverOne(ready.get(h.id)!, h)));
   }
 
-  /** A slow relay must not let the lease run out under a batch that is still being sent. */
-  async function withLeaseRenewal(work: () => Promise<void>): Promise<void> {
-    const timer = setInterval(() => {
+  /** A slow relay must not let the lease run out under batches that are still being sent. */
+  function renewLeases(): NodeJS.Timeout {
+    return setInterval(() => {
       store.extendLeases(deps.owner, clock.now() + config.leaseMs).catch((error: unknown) => deps.logger.warn({ err: error }, 'lease renewal failed'));
     }, Math.max(50, Math.floor(config.leaseMs / 3)));
-    try {
-      await work();
-    } finally {
-      clearInterval(timer);
-    }
+  }
+
+  /** Batches being rendered or sent; the next one is claimed and rendered while the previous one goes out. */
+  const inHand = new Set<Promise<void>>();
+  const maxInHand = 2;
+
+  function start(batch: OutboxMessage[]): void {
+    const work: Promise<void> = deliver(batch)
+      .catch(async (error: unknown) => {
+        deps.logger.error({ err: error, owner: deps.owner }, 'delivery batch failed; its messages are released');
+        // Only rows not yet handed off go back; a hand-off still pending fails its compare-and-set.
+        emit(await store.releaseLeases(deps.owner, clock.now()).catch(() => []), clock.now());
+      })
+      .finally(() => inHand.delete(work));
+    inHand.add(work);
   }
 
   async function idle(now: number): Promise<void> {
@@ -183,18 +193,28 @@ export function createWorker(deps: WorkerDeps) {
   }
 
   async function loop(): Promise<void> {
-    while (!stopping) {
-      try {
-        const now = clock.now();
-        await recover(now);
-        const batch = await claim(now);
-        if (batch.length > 0) await withLeaseRenewal(() => deliver(batch));
-        else await idle(now);
-      } catch (error) {
-        deps.logger.error({ err: error, owner: deps.owner }, 'delivery batch failed; its messages are released');
-        emit(await store.releaseLeases(deps.owner, clock.now()).catch(() => []), clock.now());
-        await new Promise((resolve) => setTimeout(resolve, Math.min(config.pollMs, 1000)));
+    const renewal = renewLeases();
+    try {
+      while (!stopping) {
+        try {
+          if (inHand.size >= maxInHand) {
+            await Promise.race(inHand);
+            continue;
+          }
+          const now = clock.now();
+          await recover(now);
+          const batch = await claim(now);
+          if (batch.length > 0) start(batch);
+          else if (inHand.size > 0) await Promise.race([...inHand, idle(now)]);
+          else await idle(now);
+        } catch (error) {
+          deps.logger.error({ err: error, owner: deps.owner }, 'claiming failed');
+          await new Promise((resolve) => setTimeout(resolve, Math.min(config.pollMs, 1000)));
+        }
       }
+      await Promise.all(inHand);
+    } finally {
+      clearInterval(renewal);
     }
   }
 
