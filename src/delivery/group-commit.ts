@@ -5,7 +5,7 @@
  * item by more than one write, and never lets the caller go ahead before its
  * own item is on record.
  */
-export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>): (item: T) => Promise<R> {
+export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, retryable: (error: unknown) => boolean = () => false): (item: T) => Promise<R> {
   let waiting: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   let running = false;
 
@@ -14,11 +14,16 @@ export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>): (item: T
     while (waiting.length > 0) {
       const group = waiting;
       waiting = [];
-      try {
-        const results = await write(group.map((g) => g.item));
-        group.forEach((g, i) => g.resolve(results[i]!));
-      } catch (error) {
-        group.forEach((g) => g.reject(error));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const results = await write(group.map((g) => g.item));
+          group.forEach((g, i) => g.resolve(results[i]!));
+        } catch (error) {
+          // A transaction the database chose to abort (a deadlock victim) wrote nothing: write the group again.
+          if (attempt < 3 && retryable(error)) continue;
+          group.forEach((g) => g.reject(error));
+        }
+        break;
       }
     }
     running = false;

@@ -22,6 +22,9 @@ export interface WorkerDeps extends RenderDeps {
   transports: TransportRegistry;
 }
 
+/** PostgreSQL aborted the transaction to break a deadlock or a serialization conflict: nothing was written. */
+const abortedByDatabase = (error: unknown) => ['40P01', '40001'].includes((error as { code?: string }).code ?? '');
+
 /** How long a list of projects with due work is reused before asking the database again. */
 const dueProjectsTtlMs = 200;
 
@@ -91,14 +94,14 @@ export function createWorker(deps: WorkerDeps) {
     emit(applied, at);
     const sending = new Set(applied.filter((c) => c.status === 'sending').map((c) => c.id));
     return handOffs.map((h) => sending.has(h.id));
-  });
+  }, abortedByDatabase);
 
   const record = groupCommit(async (outcomes: Outcome[]): Promise<void[]> => {
     if (abandoned) return outcomes.map(() => undefined);
     const at = clock.now();
     emit(await store.recordOutcomes(deps.owner, at, outcomes), at);
     return outcomes.map(() => undefined);
-  });
+  }, abortedByDatabase);
 
   /** One message: wait for the transport, hand off right before it goes out, send, record. */
   async function deliverOne(r: ReadyToSend, content: HandOff): Promise<void> {
