@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { AppliedChange, DeliveryStore, HandOff, Outcome } from '../core/delivery/types.js';
 import type { EventBus } from '../core/events.js';
 import type { OutboxMessage } from '../core/outbox/types.js';
+import { isMailroomError } from '../core/errors.js';
 import type { DeliveryConfig } from '../config.js';
 import type { ProjectCache } from './project-cache.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -44,6 +45,7 @@ export function createWorker(deps: WorkerDeps) {
   let stopping = false;
   /** Past the shutdown deadline: replies still arriving are no longer recorded (their rows were interrupted). */
   let abandoned = false;
+  let stoppedAt = 0;
   let wakeUp: (() => void) | undefined;
   let woken = false;
   let lastRecovery = 0;
@@ -99,7 +101,7 @@ export function createWorker(deps: WorkerDeps) {
   const record = groupCommit(async (outcomes: Outcome[]): Promise<void[]> => {
     if (abandoned) return outcomes.map(() => undefined);
     const at = clock.now();
-    emit(await store.recordOutcomes(deps.owner, at, outcomes), at);
+    emit(await untilRecorded(() => store.recordOutcomes(deps.owner, at, outcomes), at + config.leaseMs), at);
     return outcomes.map(() => undefined);
   }, abortedByDatabase);
 
@@ -158,6 +160,26 @@ export function createWorker(deps: WorkerDeps) {
     await Promise.all(results.handOffs.map((h) => deliverOne(ready.get(h.id)!, h)));
   }
 
+  /**
+   * The mail has gone out: losing its outcome to a database outage would mean
+   * resending it after the lease runs out. So while the database is unavailable
+   * the outcome is retried (the lease still holds the rows) until the lease
+   * would end, or 10 s once the worker is stopping.
+   */
+  async function untilRecorded<T>(record: () => Promise<T>, leaseEnds: number): Promise<T> {
+    const stopDeadline = () => (stopping ? Math.min(leaseEnds, stoppedAt + 10_000) : leaseEnds);
+    for (;;) {
+      try {
+        return await record();
+      } catch (error) {
+        const retryable = isMailroomError(error) && error.code === 'DATABASE_UNAVAILABLE';
+        if (!retryable || clock.now() + 500 >= stopDeadline()) throw error;
+        deps.logger.warn({ owner: deps.owner }, 'database unavailable while recording sent mail; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
   /** A slow relay must not let the lease run out under batches that are still being sent. */
   function renewLeases(): NodeJS.Timeout {
     return setInterval(() => {
@@ -211,6 +233,7 @@ export function createWorker(deps: WorkerDeps) {
           else if (inHand.size > 0) await Promise.race([...inHand, idle(now)]);
           else await idle(now);
         } catch (error) {
+          // Never fatal: a database outage ends up here too; back off, then claim again.
           deps.logger.error({ err: error, owner: deps.owner }, 'claiming failed');
           await new Promise((resolve) => setTimeout(resolve, Math.min(config.pollMs, 1000)));
         }
@@ -218,6 +241,15 @@ export function createWorker(deps: WorkerDeps) {
       await Promise.all(inHand);
     } finally {
       clearInterval(renewal);
+    }
+  }
+
+  async function releaseOnStop(): Promise<void> {
+    try {
+      emit(await store.releaseLeases(deps.owner, clock.now()), clock.now());
+    } catch (error) {
+      // The database is gone: the leases expire and another worker recovers the rows.
+      deps.logger.warn({ err: error, owner: deps.owner }, 'could not release leases on stop; they will expire');
     }
   }
 
@@ -239,8 +271,9 @@ export function createWorker(deps: WorkerDeps) {
      */
     async stop(deadline: number): Promise<void> {
       stopping = true;
+      stoppedAt = clock.now();
       wakeUp?.();
-      emit(await store.releaseLeases(deps.owner, clock.now()), clock.now());
+      await releaseOnStop();
       let timer: NodeJS.Timeout | undefined;
       const finished = await Promise.race([
         (running ?? Promise.resolve()).then(() => true),
@@ -250,11 +283,15 @@ export function createWorker(deps: WorkerDeps) {
       if (!finished) {
         abandoned = true;
         const now = clock.now();
-        const { requeued, interrupted, gaveUp } = await store.interruptOwned(deps.owner, now, config.maxAttempts);
+        const recovered = await store.interruptOwned(deps.owner, now, config.maxAttempts).catch((error: unknown) => {
+          deps.logger.warn({ err: error, owner: deps.owner }, 'could not record interrupted sends on stop; their leases will expire');
+          return { requeued: [], interrupted: [], gaveUp: [] };
+        });
+        const { requeued, interrupted, gaveUp } = recovered;
         if (interrupted.length || gaveUp.length) deps.logger.warn({ owner: deps.owner, interrupted: interrupted.length, gaveUp: gaveUp.length }, 'shutdown deadline reached with SMTP replies outstanding');
         emit([...requeued, ...interrupted, ...gaveUp], now);
       } else {
-        emit(await store.releaseLeases(deps.owner, clock.now()), clock.now());
+        await releaseOnStop();
       }
     },
   };
