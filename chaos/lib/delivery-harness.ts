@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/config.js';
 import { createCore } from '../../src/compose.js';
 import { createLogger } from '../../src/logger.js';
 import type { NewMessage } from '../../src/core/outbox/types.js';
+import type { OutboxStatus } from '../../src/core/outbox/lifecycle.js';
 import type { SmtpSink } from '../../test/support/smtp-sink.js';
 
 export type EngineKind = 'sqlite' | 'postgres';
@@ -107,7 +108,7 @@ export async function openOutbox(databaseUrl: string) {
 
 export type Outbox = Awaited<ReturnType<typeof openOutbox>>;
 
-const terminal = ['sent', 'bounced', 'server-error', 'skipped', 'render-error'];
+const terminal: OutboxStatus[] = ['sent', 'bounced', 'server-error', 'skipped', 'render-error'];
 
 /** Waits until every row is in a terminal state; returns how long it took (or -1 on timeout). */
 export async function waitForDrain(outbox: Outbox, timeoutMs: number): Promise<number> {
