@@ -70,6 +70,19 @@ async function startSink() {
   };
 }
 
+/** Peak resident set size of this process while `work` runs, in MB. */
+async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; rssMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  try {
+    const result = await work();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { result, rssMb: peak / 1024 / 1024 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 async function raw(sinkUrl: string): Promise<number> {
   const { port } = new URL(sinkUrl);
   // The same socket setup Mailroom's SMTP transport uses (Nagle off), so the ratio compares like with like.
@@ -135,19 +148,22 @@ const sink = await startSink();
 console.log(`bench/deliver: ${count} messages, batches of ${batch}, ${maxConnections} SMTP connections, loopback sink`);
 for (const engine of engines) {
   sink.reset();
-  const baseline = await raw(sink.url);
+  const baseline = await withPeakRss(() => raw(sink.url));
   sink.reset();
-  let rate: number;
+  let run: { result: number; rssMb: number };
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'mailroom-bench-'));
-    rate = await mailroom(`sqlite:${join(dir, 'bench.db')}`, sink.url, sink, workersFor(engine));
+    run = await withPeakRss(() => mailroom(`sqlite:${join(dir, 'bench.db')}`, sink.url, sink, workersFor(engine)));
     rmSync(dir, { recursive: true, force: true });
   } else {
     const pg = await postgresUrl();
-    rate = await mailroom(pg.url, sink.url, sink, workersFor(engine));
+    run = await withPeakRss(() => mailroom(pg.url, sink.url, sink, workersFor(engine)));
     await pg.stop();
   }
+  const rate = run.result;
   console.log(`${engine.padEnd(8)} workers ${workersFor(engine)}  SMTP connections opened ${sink.connections()}`);
-  console.log(`${engine.padEnd(8)} raw nodemailer ${baseline.toFixed(0).padStart(5)} msg/s   mailroom ${rate.toFixed(0).padStart(5)} msg/s   ratio ${(rate / baseline).toFixed(2)}`);
+  console.log(
+    `${engine.padEnd(8)} raw nodemailer ${baseline.result.toFixed(0).padStart(5)} msg/s (peak RSS ${baseline.rssMb.toFixed(0)} MB)   mailroom ${rate.toFixed(0).padStart(5)} msg/s (peak RSS ${run.rssMb.toFixed(0)} MB, sink and bench in the same process)   ratio ${(rate / baseline.result).toFixed(2)}`,
+  );
 }
 await sink.close();

@@ -86,6 +86,8 @@ export interface DeliveryConfig {
   readonly smtpConnectionCap: number | undefined;
   /** Connection, greeting and socket timeouts for SMTP. */
   readonly smtpTimeoutMs: number;
+  /** On SIGTERM, how long to wait for SMTP replies in flight before recording them `interrupted`. */
+  readonly shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -234,6 +236,7 @@ export function loadConfig(env: Env = process.env): Config {
       smtpMaxConnections: integer(env, 'MAILROOM_SMTP_MAX_CONNECTIONS', 5, 1, 100),
       smtpConnectionCap: optionalInteger(env, 'MAILROOM_SMTP_CONNECTION_CAP', 1, 1000),
       smtpTimeoutMs: integer(env, 'MAILROOM_SMTP_TIMEOUT_MS', 30_000, 100, 600_000),
+      shutdownTimeoutMs: integer(env, 'MAILROOM_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 3_600_000),
     }),
     // Together these keep a request's wait on a down or frozen database under 5 s (then 503).
     database: Object.freeze({

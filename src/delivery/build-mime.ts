@@ -1,4 +1,6 @@
+import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import type MailMessage from 'nodemailer/lib/mailer/mail-message.js';
 import type { OutboxMessage } from '../core/outbox/types.js';
 import type { Project } from '../core/projects/types.js';
 import { unsubscribeUrl } from '../core/suppressions/unsubscribe-link.js';
@@ -75,4 +77,35 @@ function takeHeader(headers: Record<string, string>, lowerName: string): string 
   const value = headers[name];
   delete headers[name];
   return value;
+}
+
+/** A built message: the exact bytes to send (DKIM-signed when the project signs) and its SMTP envelope. */
+export interface BuiltMessage {
+  envelope: { from: string | false; to: string[] };
+  messageId: string;
+  raw: Buffer;
+}
+
+/**
+ * nodemailer turns Mail.Options into MIME (and applies DKIM as the bytes are
+ * produced); this transport only collects those bytes, without Bcc, with CRLF,
+ * exactly as an SMTP transport would put them on the wire.
+ */
+export function createMimeBuilder() {
+  const transporter = nodemailer.createTransport({
+    name: 'mailroom-mime',
+    version: '1',
+    send(mail: MailMessage, done: (error: Error | null, info?: BuiltMessage) => void) {
+      const envelope = (mail.data.envelope ?? mail.message.getEnvelope()) as BuiltMessage['envelope'];
+      const chunks: Buffer[] = [];
+      const stream = mail.message.createReadStream();
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.once('error', (error: Error) => done(error));
+      stream.once('end', () => done(null, { envelope, messageId: mail.message.messageId(), raw: Buffer.concat(chunks) }));
+    },
+  } as unknown as nodemailer.Transport<BuiltMessage>);
+  return {
+    build: (mail: Mail.Options): Promise<BuiltMessage> => transporter.sendMail(mail) as unknown as Promise<BuiltMessage>,
+    close: () => transporter.close(),
+  };
 }

@@ -1,12 +1,18 @@
+import { classifyReply } from './classify-reply.js';
+
 /**
- * Reading SMTP replies: the basic code decides the outcome (2xx sent, 4xx retry,
- * 5xx bounce); the enhanced code (RFC 3463) and text are kept for people.
+ * Reading SMTP replies: classify-reply.ts decides what a reply means (sent,
+ * retry, bounce and suppress, refuse without suppressing); the codes and text
+ * are kept for people.
  */
 export type SendResult =
   | { kind: 'sent'; response: string; queueId: string | null; code: number | null; enhancedCode: string | null; captured?: true }
-  | { kind: 'deferred'; response: string; code: number | null; enhancedCode: string | null; retryAfterMs: number | null }
-  | { kind: 'bounced'; response: string; code: number; enhancedCode: string | null }
-  | { kind: 'failed'; response: string; code: number | null; enhancedCode: string | null };
+  | { kind: 'deferred'; response: string; code: number | null; enhancedCode: string | null; retryAfterMs: number | null; rule: string }
+  /** A permanent refusal; `suppress` when the address itself is at fault (the rule says which). */
+  | { kind: 'bounced'; response: string; code: number; enhancedCode: string | null; suppress: boolean; rule: string }
+  | { kind: 'failed'; response: string; code: number | null; enhancedCode: string | null }
+  /** The connection failed after the message's final dot and before the reply: it may have been accepted. */
+  | { kind: 'unknown'; response: string };
 
 export function basicCode(response: string | undefined): number | null {
   const match = response ? /^(\d{3})[ -]/.exec(response) : null;
@@ -40,17 +46,22 @@ interface SmtpErrorLike {
 }
 
 /** Errors without a reply code are the network's fault (refused, reset, timed out): retry. */
-const networkCodes = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EAUTH', 'EPROTOCOL', 'ECONNREFUSED', 'ECONNRESET', 'EMAXLIMIT']);
+const networkCodes = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EAUTH', 'EPROTOCOL', 'ECONNREFUSED', 'ECONNRESET', 'EMAXLIMIT', 'ECIRCUIT', 'ESLOTS']);
 
 export function classifyError(error: unknown): SendResult {
   const e = (typeof error === 'object' && error !== null ? error : {}) as SmtpErrorLike;
   const response = e.response ?? e.message ?? String(error);
   const code = typeof e.responseCode === 'number' ? e.responseCode : basicCode(e.response);
   const enhanced = enhancedCode(e.response);
-  if (code !== null && code >= 500) return { kind: 'bounced', response, code, enhancedCode: enhanced };
-  if (code !== null && code >= 400) return { kind: 'deferred', response, code, enhancedCode: enhanced, retryAfterMs: retryHintMs(response) };
-  if (e.code && networkCodes.has(e.code)) return { kind: 'deferred', response, code, enhancedCode: enhanced, retryAfterMs: null };
+  if (code !== null && code >= 400) {
+    const verdict = classifyReply({ code, enhancedCode: enhanced });
+    if (verdict.action === 'bounce' || verdict.action === 'reject') {
+      return { kind: 'bounced', response, code, enhancedCode: enhanced, suppress: verdict.suppress, rule: verdict.rule };
+    }
+    return { kind: 'deferred', response, code, enhancedCode: enhanced, retryAfterMs: retryHintMs(response), rule: verdict.rule };
+  }
+  if (e.code && networkCodes.has(e.code)) return { kind: 'deferred', response, code, enhancedCode: enhanced, retryAfterMs: null, rule: `${e.code}: connection failure, retried` };
   // A message the library refuses to build or address cannot succeed later either.
   if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return { kind: 'failed', response, code, enhancedCode: enhanced };
-  return { kind: 'deferred', response, code, enhancedCode: enhanced, retryAfterMs: null };
+  return { kind: 'deferred', response, code, enhancedCode: enhanced, retryAfterMs: null, rule: 'unexpected failure, retried' };
 }

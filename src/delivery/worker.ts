@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
-import type { AppliedChange, DeliveryStore } from '../core/delivery/types.js';
+import type { AppliedChange, DeliveryStore, HandOff, Outcome } from '../core/delivery/types.js';
 import type { EventBus } from '../core/events.js';
 import type { OutboxMessage } from '../core/outbox/types.js';
 import { isMailroomError } from '../core/errors.js';
@@ -9,6 +9,7 @@ import type { ProjectCache } from './project-cache.js';
 import type { RateLimiter } from './rate-limit.js';
 import { renderBatch, type ReadyToSend, type RenderDeps } from './render-batch.js';
 import { outcomeOf } from './outcome.js';
+import { groupCommit } from './group-commit.js';
 import type { TransportRegistry } from './transports/registry.js';
 
 export interface WorkerDeps extends RenderDeps {
@@ -22,17 +23,28 @@ export interface WorkerDeps extends RenderDeps {
   transports: TransportRegistry;
 }
 
+/** PostgreSQL aborted the transaction to break a deadlock or a serialization conflict: nothing was written. */
+const abortedByDatabase = (error: unknown) => ['40P01', '40001'].includes((error as { code?: string }).code ?? '');
+
 /** How long a list of projects with due work is reused before asking the database again. */
 const dueProjectsTtlMs = 200;
 
 /**
- * One delivery worker: claim a batch -> render -> CAS to `sending` -> hand to
- * the transport -> record outcomes, then again; sleeps when idle until woken
- * (new work, a retry coming due, a lease expiring) or the poll interval passes.
+ * One delivery worker: claim a batch -> render -> for each message, once the
+ * transport is ready for it: CAS to `sending` (the hand-off) -> send -> record
+ * the outcome, then again; sleeps when idle until woken (new work, a retry
+ * coming due, a lease expiring) or the poll interval passes.
+ *
+ * Hand-offs and outcomes are written per message as they happen, grouped with
+ * whatever else is being written at that moment, so a crash leaves unknown only
+ * the messages really between hand-off and recorded outcome (the transport
+ * bounds them to twice its connections), not the claimed batch.
  */
 export function createWorker(deps: WorkerDeps) {
   const { store, clock, config } = deps;
   let stopping = false;
+  /** Past the shutdown deadline: replies still arriving are no longer recorded (their rows were interrupted). */
+  let abandoned = false;
   let stoppedAt = 0;
   let wakeUp: (() => void) | undefined;
   let woken = false;
@@ -78,6 +90,57 @@ export function createWorker(deps: WorkerDeps) {
     return claimed;
   }
 
+  const handOff = groupCommit(async (handOffs: HandOff[]): Promise<boolean[]> => {
+    const at = clock.now();
+    const applied = await store.finishRendering(deps.owner, at, { skips: [], renderErrors: [], handOffs });
+    emit(applied, at);
+    const sending = new Set(applied.filter((c) => c.status === 'sending').map((c) => c.id));
+    return handOffs.map((h) => sending.has(h.id));
+  }, abortedByDatabase);
+
+  const record = groupCommit(async (outcomes: Outcome[]): Promise<void[]> => {
+    if (abandoned) return outcomes.map(() => undefined);
+    const at = clock.now();
+    emit(await untilRecorded(() => store.recordOutcomes(deps.owner, at, outcomes), at + config.leaseMs), at);
+    return outcomes.map(() => undefined);
+  }, abortedByDatabase);
+
+  /** One message: wait for the transport, hand off right before it goes out, send, record. */
+  async function deliverOne(r: ReadyToSend, content: HandOff): Promise<void> {
+    const transport = deps.transports.for(r.project.settings);
+    if (stopping) return;
+    await transport.inFlight(async () => {
+      if (stopping) return;
+      let handedOffAt = 0;
+      let marked: Promise<boolean> | undefined;
+      const mark = () =>
+        (marked ??= (async () => {
+          // A stopping worker starts nothing new; its unsent rows were given back.
+          if (stopping) return false;
+          handedOffAt = clock.now();
+          return handOff(content);
+        })());
+      const result = await transport.send(r.mail, { projectId: r.project.id, outboxMessageId: r.message.id, recipient: r.to }, mark);
+      // A transport that failed before its hand-off point still owes the row an attempt.
+      if (result === undefined || !(await mark())) return;
+      await record(
+        outcomeOf({
+          id: r.message.id,
+          projectId: r.project.id,
+          recipient: r.to,
+          attempt: r.message.attempts + 1,
+          startedAt: handedOffAt,
+          now: clock.now(),
+          result,
+          policy: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs, maxAttempts: config.maxAttempts },
+        }),
+      );
+    }).catch((error: unknown) => {
+      // The row keeps its lease state; if it was handed off, recovery counts it as interrupted.
+      deps.logger.error({ err: error, owner: deps.owner, messageId: r.message.id }, 'recording a delivery failed');
+    });
+  }
+
   async function deliver(batch: OutboxMessage[]): Promise<void> {
     const byProject = new Map<string, OutboxMessage[]>();
     for (const m of batch) byProject.set(m.projectId, [...(byProject.get(m.projectId) ?? []), m]);
@@ -90,28 +153,11 @@ export function createWorker(deps: WorkerDeps) {
       results.handOffs.push(...rendered.results.handOffs);
       for (const [id, r] of rendered.ready) ready.set(id, r);
     }
-    // The hand-off CAS: rows paused or cancelled meanwhile are not among `applied` and are dropped.
-    const handOffAt = clock.now();
-    const applied = await store.finishRendering(deps.owner, handOffAt, results);
-    emit(applied, handOffAt);
-    const sending = applied.filter((c) => c.status === 'sending').map((c) => ready.get(c.id)!);
-    const sent = await Promise.all(
-      sending.map(async (r) => {
-        const result = await deps.transports.for(r.project.settings).send(r.mail, { projectId: r.project.id, outboxMessageId: r.message.id, recipient: r.to });
-        return outcomeOf({
-          id: r.message.id,
-          projectId: r.project.id,
-          recipient: r.to,
-          attempt: r.message.attempts + 1,
-          startedAt: handOffAt,
-          now: clock.now(),
-          result,
-          policy: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs, maxAttempts: config.maxAttempts },
-        });
-      }),
-    );
-    const doneAt = clock.now();
-    emit(await untilRecorded(() => store.recordOutcomes(deps.owner, doneAt, sent), handOffAt + config.leaseMs), doneAt);
+    // Skips and render errors end now; each hand-off is a CAS of its own when its turn comes
+    // (rows paused or cancelled meanwhile fail it and are dropped).
+    const renderedAt = clock.now();
+    emit(await store.finishRendering(deps.owner, renderedAt, { ...results, handOffs: [] }), renderedAt);
+    await Promise.all(results.handOffs.map((h) => deliverOne(ready.get(h.id)!, h)));
   }
 
   /**
@@ -134,16 +180,26 @@ export function createWorker(deps: WorkerDeps) {
     }
   }
 
-  /** A slow relay must not let the lease run out under a batch that is still being sent. */
-  async function withLeaseRenewal(work: () => Promise<void>): Promise<void> {
-    const timer = setInterval(() => {
+  /** A slow relay must not let the lease run out under batches that are still being sent. */
+  function renewLeases(): NodeJS.Timeout {
+    return setInterval(() => {
       store.extendLeases(deps.owner, clock.now() + config.leaseMs).catch((error: unknown) => deps.logger.warn({ err: error }, 'lease renewal failed'));
     }, Math.max(50, Math.floor(config.leaseMs / 3)));
-    try {
-      await work();
-    } finally {
-      clearInterval(timer);
-    }
+  }
+
+  /** Batches being rendered or sent; the next one is claimed and rendered while the previous one goes out. */
+  const inHand = new Set<Promise<void>>();
+  const maxInHand = 2;
+
+  function start(batch: OutboxMessage[]): void {
+    const work: Promise<void> = deliver(batch)
+      .catch(async (error: unknown) => {
+        deps.logger.error({ err: error, owner: deps.owner }, 'delivery batch failed; its messages are released');
+        // Only rows not yet handed off go back; a hand-off still pending fails its compare-and-set.
+        emit(await store.releaseLeases(deps.owner, clock.now()).catch(() => []), clock.now());
+      })
+      .finally(() => inHand.delete(work));
+    inHand.add(work);
   }
 
   async function idle(now: number): Promise<void> {
@@ -162,19 +218,38 @@ export function createWorker(deps: WorkerDeps) {
   }
 
   async function loop(): Promise<void> {
-    while (!stopping) {
-      try {
-        const now = clock.now();
-        await recover(now);
-        const batch = await claim(now);
-        if (batch.length > 0) await withLeaseRenewal(() => deliver(batch));
-        else await idle(now);
-      } catch (error) {
-        // Never fatal: a database outage ends up here too; back off, then claim again (its rows are released or their leases expire).
-        deps.logger.error({ err: error, owner: deps.owner }, 'delivery batch failed; its messages are released');
-        emit(await store.releaseLeases(deps.owner, clock.now()).catch(() => []), clock.now());
-        await new Promise((resolve) => setTimeout(resolve, Math.min(config.pollMs, 1000)));
+    const renewal = renewLeases();
+    try {
+      while (!stopping) {
+        try {
+          if (inHand.size >= maxInHand) {
+            await Promise.race(inHand);
+            continue;
+          }
+          const now = clock.now();
+          await recover(now);
+          const batch = await claim(now);
+          if (batch.length > 0) start(batch);
+          else if (inHand.size > 0) await Promise.race([...inHand, idle(now)]);
+          else await idle(now);
+        } catch (error) {
+          // Never fatal: a database outage ends up here too; back off, then claim again.
+          deps.logger.error({ err: error, owner: deps.owner }, 'claiming failed');
+          await new Promise((resolve) => setTimeout(resolve, Math.min(config.pollMs, 1000)));
+        }
       }
+      await Promise.all(inHand);
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  async function releaseOnStop(): Promise<void> {
+    try {
+      emit(await store.releaseLeases(deps.owner, clock.now()), clock.now());
+    } catch (error) {
+      // The database is gone: the leases expire and another worker recovers the rows.
+      deps.logger.warn({ err: error, owner: deps.owner }, 'could not release leases on stop; they will expire');
     }
   }
 
@@ -189,17 +264,34 @@ export function createWorker(deps: WorkerDeps) {
       woken = true;
       wakeUp?.();
     },
-    /** Finishes the batch in hand (its sends complete and are recorded), then gives back anything unsent. */
-    async stop(): Promise<void> {
+    /**
+     * Stops claiming and gives back at once what was not handed off; waits for
+     * replies in flight until `deadline`, then records what is still out as
+     * `interrupted` (queued again, possible duplicate) and returns.
+     */
+    async stop(deadline: number): Promise<void> {
       stopping = true;
       stoppedAt = clock.now();
       wakeUp?.();
-      await running;
-      try {
-        emit(await store.releaseLeases(deps.owner, clock.now()), clock.now());
-      } catch (error) {
-        // The database is gone: the leases expire and another worker recovers the rows.
-        deps.logger.warn({ err: error, owner: deps.owner }, 'could not release leases on stop; they will expire');
+      await releaseOnStop();
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        (running ?? Promise.resolve()).then(() => true),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - clock.now())))),
+      ]);
+      clearTimeout(timer);
+      if (!finished) {
+        abandoned = true;
+        const now = clock.now();
+        const recovered = await store.interruptOwned(deps.owner, now, config.maxAttempts).catch((error: unknown) => {
+          deps.logger.warn({ err: error, owner: deps.owner }, 'could not record interrupted sends on stop; their leases will expire');
+          return { requeued: [], interrupted: [], gaveUp: [] };
+        });
+        const { requeued, interrupted, gaveUp } = recovered;
+        if (interrupted.length || gaveUp.length) deps.logger.warn({ owner: deps.owner, interrupted: interrupted.length, gaveUp: gaveUp.length }, 'shutdown deadline reached with SMTP replies outstanding');
+        emit([...requeued, ...interrupted, ...gaveUp], now);
+      } else {
+        await releaseOnStop();
       }
     },
   };

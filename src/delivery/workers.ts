@@ -30,7 +30,10 @@ export interface WorkerPool {
   wake(): void;
   /** SMTP connections to relays this process holds open. */
   openConnections(): number;
-  /** Each worker finishes its batch in hand and releases what it has not handed off; then pools close. */
+  /**
+   * Stops claiming, gives back at once what was not handed off, waits for the replies in flight
+   * until the shutdown deadline (MAILROOM_SHUTDOWN_TIMEOUT_MS), records the rest as `interrupted`, closes connections.
+   */
   stop(): Promise<void>;
 }
 
@@ -49,6 +52,7 @@ export async function startWorkers(deps: DeliveryDeps, count: number): Promise<W
     owner: processId,
     leaseMs: config.delivery.leaseMs,
     relayPolicy: config.webhookAllowPrivate,
+    logger: deps.logger,
   });
   const shared = {
     store: deps.store,
@@ -76,9 +80,10 @@ export async function startWorkers(deps: DeliveryDeps, count: number): Promise<W
     stop() {
       stopping ??= (async () => {
         offLocal();
-        await Promise.all(workers.map((w) => w.stop()));
+        const deadline = deps.clock.now() + config.delivery.shutdownTimeoutMs;
+        await Promise.all(workers.map((w) => w.stop(deadline)));
         await offRemote();
-        transports.close();
+        await transports.close();
       })();
       return stopping;
     },

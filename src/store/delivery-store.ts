@@ -26,8 +26,9 @@ export function createDeliveryStore(engine: Engine): DeliveryStore {
     finishRendering: (owner, now, results) => finishRendering(db, owner, now, results),
     recordOutcomes: (owner, now, outcomes) => recordOutcomes(db, owner, now, outcomes),
     releaseLeases: (owner, now) => releaseLeases(db, owner, now),
-    extendLeases: (owner, until) => extendLeases(db, owner, until),
+    extendLeases: (owner, until) => extendLeases(engine, owner, until),
     recoverExpiredLeases: (now, maxAttempts) => recoverExpiredLeases(db, now, maxAttempts),
+    interruptOwned: (owner, now, maxAttempts) => recoverExpiredLeases(db, now, maxAttempts, owner),
     takeTokens: (key, perSecond, want, now) => takeTokens(engine, key, perSecond, want, now),
     returnTokens: (key, perSecond, count, now) => returnTokens(engine, key, perSecond, count, now),
   };

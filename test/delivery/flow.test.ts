@@ -50,7 +50,11 @@ describe.each(engineKinds)('rate limits, fairness and shutdown on %s', (engine) 
     const second: Mailroom = await createMailroom(loadConfig({ ...env, DATABASE_URL: m.config.databaseUrl, MAILROOM_POLL_MS: '50', LOG_LEVEL: 'silent' }), { logger: createLogger('silent') });
     try {
       const ids = await m.core.enqueue(m.project.project_id, Array.from({ length: 120 }, (_, i) => message({ recipient: { email: `c${i}@example.com` } })));
-      await sink.waitFor(ids.length, 20_000);
+      await sink.waitFor(ids.length, 20_000).catch(async (error: unknown) => {
+        const rows = await m!.core.engine.db.selectFrom('outbox_messages').select(['status', 'lease_owner', 'attempts', 'last_error']).where('status', '!=', 'sent').execute();
+        const slots = await m!.core.engine.db.selectFrom('transport_slots').selectAll().execute();
+        throw new Error(`${String(error)}; unsent ${JSON.stringify(rows.slice(0, 5))} (${rows.length}); slots ${JSON.stringify(slots)}`);
+      });
       expect(new Set(sink.received.map((r) => r.messageId)).size).toBe(ids.length);
       expect(sink.maxConcurrent()).toBeLessThanOrEqual(2);
     } finally {

@@ -62,44 +62,50 @@ describe('worker processes', () => {
     m = sink = undefined;
   });
 
-  it('survives kill -9 mid-batch: after a restart every message is delivered, duplicates only among handed-off ones, and counted', async () => {
-    sink = await startSmtpSink({ delayMs: 3 });
-    m = await startTestMailroom('sqlite');
-    const env = { DATABASE_URL: m.config.databaseUrl, SMTP_URL: sink.url, MAILROOM_WORKERS: '2', MAILROOM_LEASE_MS: '1000', MAILROOM_BATCH_SIZE: '25', MAILROOM_RETRY_BASE_MS: '100', MAILROOM_SMTP_CONNECTION_CAP: '3' };
-    const total = 400;
-    const ids = await m.core.enqueue(m.project.project_id, Array.from({ length: total }, (_, i) => message({ recipient: { email: `r${i}@example.com` } })));
-    const first = await spawnWorker(env);
-    children.push(first);
-    await sink.waitFor(100);
-    first.child.kill('SIGKILL');
-    await first.exited;
-    const stranded = await m.core.engine.db
-      .selectFrom('outbox_messages')
-      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('status', 'in', ['rendering', 'sending'])
-      .groupBy('status')
-      .execute();
-    expect(stranded.length).toBeGreaterThan(0);
+  it.each(['sqlite', 'postgres'] as const)(
+    'on %s, kill -9 of one of two worker processes, three times: each kill leaves at most 2 x connections in doubt; all delivered, every duplicate counted',
+    async (engine) => {
+      sink = await startSmtpSink({ delayMs: 3 });
+      m = await startTestMailroom(engine);
+      const connections = 3;
+      const env = { DATABASE_URL: m.config.databaseUrl, SMTP_URL: sink.url, MAILROOM_WORKERS: '2', MAILROOM_LEASE_MS: '1000', MAILROOM_BATCH_SIZE: '50', MAILROOM_RETRY_BASE_MS: '100', MAILROOM_SMTP_MAX_CONNECTIONS: String(connections) };
+      const total = 600;
+      await m.core.enqueue(m.project.project_id, Array.from({ length: total }, (_, i) => message({ recipient: { email: `r${i}@example.com` } })));
+      const steady = await spawnWorker(env);
+      children.push(steady);
+      const db = m.core.engine.db;
+      const inDoubt: number[] = [];
+      for (let kill = 1; kill <= 3; kill++) {
+        const victim = await spawnWorker(env);
+        children.push(victim);
+        await sink.waitFor(Math.min(total, sink.received.length + 60), 30_000);
+        victim.child.kill('SIGKILL');
+        await victim.exited;
+        // What recovery will mark interrupted: the victim's rows handed off without a recorded outcome.
+        const sending = await db.selectFrom('outbox_messages').select('id').where('status', '=', 'sending').where('lease_owner', 'like', `%:${victim.child.pid}:%`).execute();
+        inDoubt.push(sending.length);
+      }
+      for (const n of inDoubt) expect(n).toBeLessThanOrEqual(2 * connections);
 
-    const second = await spawnWorker(env);
-    children.push(second);
-    await eventually(async () => (counts(sink!).size === total ? true : undefined), 30_000).catch(async (error: unknown) => {
-      const open = await m!.core.engine.db.selectFrom('outbox_messages').select(['status', 'last_error', 'attempts', 'run_at']).where('status', '!=', 'sent').limit(5).execute();
-      const slots = await m!.core.engine.db.selectFrom('transport_slots').selectAll().execute();
-      throw new Error(`${String(error)}; received ${counts(sink!).size}/${total}; unsent e.g. ${JSON.stringify(open)}; slots ${JSON.stringify(slots)} now ${Date.now()}; worker: ${second.output()}`);
-    });
-    const rows = await m.core.engine.db.selectFrom('outbox_messages').select(['id', 'status', 'message_id_header']).execute();
-    expect(rows.every((r) => r.status === 'sent')).toBe(true);
-    expect(new Set(rows.map((r) => r.message_id_header))).toEqual(new Set(counts(sink).keys()));
-
-    const interrupted = await m.core.engine.db.selectFrom('delivery_attempts').select('message_id').where('outcome', '=', 'interrupted').execute();
-    const interruptedHeaders = new Set(rows.filter((r) => interrupted.some((i) => i.message_id === r.id)).map((r) => r.message_id_header));
-    const duplicated = [...counts(sink)].filter(([, n]) => n > 1).map(([header]) => header);
-    // A copy can only come from a message whose hand-off was interrupted, and each one is on record.
-    for (const header of duplicated) expect(interruptedHeaders.has(header)).toBe(true);
-    expect(sink.received.length - total).toBeLessThanOrEqual(interrupted.length);
-    expect(ids).toHaveLength(total);
-  }, 60_000);
+      await eventually(async () => (counts(sink!).size === total ? true : undefined), 60_000).catch((error: unknown) => {
+        throw new Error(`${String(error)}; received ${counts(sink!).size}/${total}; worker: ${steady.output()}`);
+      });
+      // The last outcomes are recorded just after the sink has the mail.
+      const rows = await eventually(async () => {
+        const all = await db.selectFrom('outbox_messages').select(['id', 'status', 'message_id_header']).execute();
+        return all.every((r) => r.status === 'sent') ? all : undefined;
+      }, 20_000);
+      expect(new Set(rows.map((r) => r.message_id_header))).toEqual(new Set(counts(sink).keys()));
+      const interrupted = await db.selectFrom('delivery_attempts').select('message_id').where('outcome', '=', 'interrupted').execute();
+      expect(interrupted.length).toBeLessThanOrEqual(inDoubt.reduce((a, b) => a + b, 0));
+      const interruptedHeaders = new Set(rows.filter((r) => interrupted.some((i) => i.message_id === r.id)).map((r) => r.message_id_header));
+      const duplicated = [...counts(sink)].filter(([, n]) => n > 1).map(([header]) => header);
+      // A copy can only come from a message whose hand-off was interrupted, and each one is on record.
+      for (const header of duplicated) expect(interruptedHeaders.has(header)).toBe(true);
+      expect(sink.received.length - total).toBeLessThanOrEqual(interrupted.length);
+    },
+    150_000,
+  );
 
   it('mailroom worker delivers into the capture inbox and mailroom inbox reads it', async () => {
     m = await startTestMailroom('sqlite');

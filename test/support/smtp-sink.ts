@@ -22,6 +22,11 @@ export interface SinkOptions {
   onData?: (received: Received) => SinkReply | undefined;
   /** Delay before accepting each message, in ms. */
   delayMs?: number;
+  /**
+   * Return true to keep the message (it counts as received) and then drop the
+   * connection without replying: the SMTP lost-acknowledgement case.
+   */
+  dropAfterData?: (received: Received) => boolean;
 }
 
 export interface SmtpSink {
@@ -30,6 +35,10 @@ export interface SmtpSink {
   received: Received[];
   /** The most connections that were open at the same time. */
   maxConcurrent(): number;
+  /** Connections opened since the sink started. */
+  connections(): number;
+  /** Messages whose data has fully arrived and whose reply has not been sent yet. */
+  awaitingReply(): number;
   waitFor(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -44,6 +53,8 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
   let waiters: (() => void)[] = [];
   let open = 0;
   let peak = 0;
+  let opened = 0;
+  let pendingReplies = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -52,6 +63,7 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
     size: 50 * 1024 * 1024,
     maxClients: 200,
     onConnect(_session, callback) {
+      opened++;
       peak = Math.max(peak, ++open);
       callback();
     },
@@ -74,7 +86,18 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
           messageId: /^Message-ID:\s*(<[^>]+>)/im.exec(raw)?.[1] ?? null,
           at: Date.now(),
         };
+        if (options.dropAfterData?.(message)) {
+          received.push(message);
+          const ready = waiters;
+          waiters = [];
+          ready.forEach((w) => w());
+          const connection = [...(server as unknown as { connections: Set<{ session: { id: string }; _socket: { destroy(): void } }> }).connections].find((c) => c.session.id === session.id);
+          connection?._socket.destroy();
+          return;
+        }
+        pendingReplies++;
         const finish = () => {
+          pendingReplies--;
           const reply = options.onData?.(message);
           if (reply) return callback(smtpError(reply));
           received.push(message);
@@ -100,6 +123,8 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
     url: `smtp://127.0.0.1:${port}`,
     received,
     maxConcurrent: () => peak,
+    connections: () => opened,
+    awaitingReply: () => pendingReplies,
     async waitFor(count, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (received.length < count) {

@@ -61,7 +61,8 @@ export type Outcome =
   | { id: string; status: 'sent'; response: string; queueId: string | null; attempt: AttemptRecord; reason?: 'captured' }
   | { id: string; status: 'queued'; runAt: number; reason: string; attempt: AttemptRecord }
   | { id: string; status: 'server-error'; reason: string; attempt: AttemptRecord }
-  | { id: string; status: 'bounced'; reason: string; attempt: AttemptRecord; suppress: { projectId: string; email: string } };
+  /** `suppress` only for address faults; `detail` names the classification rule that applied. */
+  | { id: string; status: 'bounced'; reason: string; attempt: AttemptRecord; suppress: { projectId: string; email: string; detail: string } | null };
 
 /** One committed status change, for the 'email:status' event. */
 export interface AppliedChange {
@@ -95,7 +96,8 @@ export interface DeliveryStore {
   /**
    * rendering -> skipped | render-error | sending, each a compare-and-set on status
    * and lease owner. Returns the changes that applied; a row that was paused or
-   * cancelled meanwhile is simply not among them.
+   * cancelled meanwhile is simply not among them. Workers call it once per batch for
+   * skips and render errors, then for small groups of hand-offs right before they go out.
    */
   finishRendering(owner: string, now: number, results: RenderResults): Promise<AppliedChange[]>;
   /** sending -> sent | queued | server-error | bounced (CAS), attempts and suppressions in the same transaction. */
@@ -106,6 +108,12 @@ export interface DeliveryStore {
   extendLeases(owner: string, until: number): Promise<number>;
   /** Rows whose lease expired: back to the queue, or to `server-error` once `maxAttempts` hand-offs are spent. */
   recoverExpiredLeases(now: number, maxAttempts: number): Promise<RecoveredLeases>;
+  /**
+   * The recovery rule applied at once to one owner's rows (a worker past its
+   * shutdown deadline): `rendering` rows are queued again, `sending` rows are
+   * queued again with an `interrupted` attempt (or `server-error` when the budget is spent).
+   */
+  interruptOwned(owner: string, now: number, maxAttempts: number): Promise<RecoveredLeases>;
   /** Token bucket shared by every process: takes up to `want` tokens. */
   takeTokens(key: string, perSecond: number, want: number, now: number): Promise<{ granted: number; waitMs: number }>;
   returnTokens(key: string, perSecond: number, count: number, now: number): Promise<void>;

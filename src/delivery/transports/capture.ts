@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import pLimit from 'p-limit';
 import type { Clock } from '../../core/clock.js';
 import type { CaptureStore } from '../../core/delivery/types.js';
 import { classifyError, type SendResult } from '../smtp-reply.js';
@@ -13,13 +14,17 @@ import type { Transport } from './transport.js';
  */
 export function createCaptureTransport(deps: { store: CaptureStore; clock: Clock }): Transport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  // No connections to bound by; this keeps a crash's unknown outcomes as few as SMTP's default pool would.
+  const inFlight = pLimit(10);
   return {
-    async send(mail, context): Promise<SendResult> {
+    inFlight: (work) => inFlight(work),
+    async send(mail, context, handOff): Promise<SendResult | undefined> {
       try {
         // The stream transport keeps a Bcc header that SMTP delivery leaves out. To store exactly the MIME SMTP
         // would send, Bcc goes into the envelope only (computed by nodemailer from the original message).
         const envelope = mail.envelope ?? new MailComposer(mail).compile().getEnvelope();
         const info = await transporter.sendMail({ ...mail, bcc: undefined, envelope });
+        if (!(await handOff())) return undefined;
         const id = randomUUID();
         await deps.store.insert({
           id,
@@ -37,6 +42,6 @@ export function createCaptureTransport(deps: { store: CaptureStore; clock: Clock
         return classifyError(error);
       }
     },
-    close: () => transporter.close(),
+    close: async () => transporter.close(),
   };
 }

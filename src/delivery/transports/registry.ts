@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import type { CaptureStore } from '../../core/delivery/types.js';
 import type { ProjectSettings } from '../../core/projects/types.js';
@@ -29,6 +30,7 @@ export function createTransportRegistry(deps: {
   leaseMs: number;
   /** The egress policy for projects' own relays (SMTP_URL is the operator's and is not restricted). */
   relayPolicy: EgressMode;
+  logger: Logger;
 }) {
   const pools = new Map<string, Transport>();
   let capture: Transport | undefined;
@@ -56,7 +58,7 @@ export function createTransportRegistry(deps: {
         const cap = deps.connectionCap;
         const connect = tenantRelay ? egressSocket(deps.relayPolicy) : noDelaySocket;
         if (cap === undefined) {
-          pool = createSmtpTransport({ url, maxConnections: deps.maxConnections, timeoutMs: deps.timeoutMs }, counted(connect));
+          pool = createSmtpTransport({ url, maxConnections: deps.maxConnections, timeoutMs: deps.timeoutMs, logger: deps.logger }, counted(connect));
         } else {
           const getSocket = slottedSocket({
             slots: deps.slots,
@@ -69,17 +71,17 @@ export function createTransportRegistry(deps: {
             waitMs: Math.min(60_000, deps.leaseMs / 2),
           }, connect);
           // An idle process gives its slots back quickly, so busy ones can use them.
-          pool = createSmtpTransport({ url, maxConnections: Math.min(cap, deps.maxConnections), timeoutMs: deps.timeoutMs, idleCloseMs: 500 }, counted(getSocket));
+          pool = createSmtpTransport({ url, maxConnections: Math.min(cap, deps.maxConnections), timeoutMs: deps.timeoutMs, idleCloseMs: 500, logger: deps.logger }, counted(getSocket));
         }
         pools.set(poolKey, pool);
       }
       return pool;
     },
-    close(): void {
-      for (const pool of pools.values()) pool.close();
+    async close(): Promise<void> {
+      const closing = [...pools.values(), ...(capture ? [capture] : [])].map((t) => t.close());
       pools.clear();
-      capture?.close();
       capture = undefined;
+      await Promise.all(closing);
     },
   };
 }

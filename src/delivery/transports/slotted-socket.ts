@@ -32,7 +32,8 @@ export function slottedSocket(options: SlotOptions, connect: GetSocket = noDelay
       const slot = await options.slots.acquire(options.key, options.cap, options.owner, options.clock.now(), options.leaseMs);
       if (slot !== undefined) return slot;
       if (options.clock.now() > deadline) {
-        throw Object.assign(new Error(`all ${options.cap} connection slots for ${options.key} are busy`), { code: 'ETIMEDOUT' });
+        // ESLOTS: local contention, not the relay's fault (the relay's circuit breaker ignores it).
+        throw Object.assign(new Error(`all ${options.cap} connection slots for ${options.key} are busy`), { code: 'ESLOTS' });
       }
       await sleep(50);
     }

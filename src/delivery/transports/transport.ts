@@ -1,9 +1,26 @@
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { SendResult } from '../smtp-reply.js';
 
+/**
+ * Marks the message handed off (rendering -> sending) right before it goes out;
+ * resolves false when the row was paused, cancelled or given back meanwhile, and then nothing is sent.
+ */
+export type HandOff = () => Promise<boolean>;
+
 /** Where a built message goes: an SMTP relay, or the capture inbox. */
 export interface Transport {
-  /** Never throws: every failure is classified into a result. */
-  send(mail: Mail.Options, context: { projectId: string; outboxMessageId: string; recipient?: string }): Promise<SendResult>;
-  close(): void;
+  /**
+   * Sends one message, calling `handOff` once, as late as possible before the
+   * message leaves (for SMTP: with a connection ready). Never throws: every
+   * failure is classified into a result. Undefined: not handed off, nothing sent.
+   */
+  send(mail: Mail.Options, context: { projectId: string; outboxMessageId: string; recipient?: string }, handOff: HandOff): Promise<SendResult | undefined>;
+  /**
+   * Runs `work` (one send and the recording of its outcome) within the
+   * transport's in-flight bound, so at any moment at most that many messages
+   * are handed off without a recorded outcome (what a crash can leave unknown).
+   */
+  inFlight<T>(work: () => Promise<T>): Promise<T>;
+  /** Closes connections at once (sends still on them end as connection failures). */
+  close(): Promise<void>;
 }

@@ -1,13 +1,18 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../schema.js';
+import type { Engine } from '../database.js';
 
-/** Keeps a live worker's rows leased while a slow batch is still with SMTP, so recovery never resends them. */
-export async function extendLeases(db: Kysely<Database>, owner: string, until: number): Promise<number> {
-  const result = await db
+/**
+ * Keeps a live worker's rows leased while a slow batch is still with SMTP, so recovery never resends them.
+ * On PostgreSQL rows locked right now (a hand-off or outcome being written) are skipped rather than
+ * waited for: they are leaving this state anyway, and waiting on them in another order could deadlock.
+ */
+export async function extendLeases(engine: Engine, owner: string, until: number): Promise<number> {
+  const result = await engine.db
     .updateTable('outbox_messages')
     .set({ lease_expires_at: until })
-    .where('lease_owner', '=', owner)
-    .where('status', 'in', ['rendering', 'sending'])
+    .where('id', 'in', (eb) => {
+      const held = eb.selectFrom('outbox_messages').select('id').where('lease_owner', '=', owner).where('status', 'in', ['rendering', 'sending']);
+      return engine.capabilities.skipLocked ? held.forUpdate().skipLocked() : held;
+    })
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

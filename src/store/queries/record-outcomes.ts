@@ -14,7 +14,7 @@ const chunkSize = 500;
  * Records SMTP outcomes in one statement per chunk: each row leaves `sending`
  * only if it is still leased to `owner` (compare-and-set); every attempt is
  * recorded (the hand-over did happen even if the row moved on meanwhile); a
- * bounce adds a suppression. One transaction.
+ * bounce of an address fault adds a suppression. One transaction.
  */
 export async function recordOutcomes(db: Kysely<Database>, owner: string, now: number, outcomes: readonly Outcome[]): Promise<AppliedChange[]> {
   if (outcomes.length === 0) return [];
@@ -53,10 +53,10 @@ export async function recordOutcomes(db: Kysely<Database>, owner: string, now: n
       for (const r of rows) {
         const outcome = byId.get(r.id)!;
         applied.push({ id: r.id, projectId: r.project_id, status: outcome.status, reason: outcome.status === 'sent' ? (outcome.reason ?? null) : outcome.reason });
-        if (outcome.status === 'bounced') {
+        if (outcome.status === 'bounced' && outcome.suppress) {
           await trx
             .insertInto('suppressions')
-            .values({ project_id: outcome.suppress.projectId, email: comparableEmail(outcome.suppress.email), reason: 'bounced', detail: outcome.attempt.response, created_at: now })
+            .values({ project_id: outcome.suppress.projectId, email: comparableEmail(outcome.suppress.email), reason: 'bounced', detail: outcome.suppress.detail, created_at: now })
             .onConflict((oc) => oc.columns(['project_id', 'email']).doNothing())
             .execute();
         }

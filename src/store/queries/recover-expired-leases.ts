@@ -7,6 +7,8 @@ import { recordTransitions } from './record-transitions.js';
 
 export const requeuedReason = 'worker lease expired before hand-off; queued again';
 export const interruptedReason = 'worker lease expired after hand-off to SMTP: the message may have been sent; resending with the same Message-ID (possible duplicate)';
+export const shutdownReason =
+  'the worker stopped at its shutdown deadline while the server\'s reply was outstanding: the message may have been sent; resending with the same Message-ID (possible duplicate)';
 export const gaveUpReason =
   'gave up: the attempt budget is spent and the last attempt was interrupted by an expired worker lease after hand-off to SMTP (the message may have been sent)';
 
@@ -20,8 +22,12 @@ export const gaveUpReason =
  *    A row whose hand-offs have used the whole budget (`maxAttempts`) goes to `server-error`
  *    instead, so a message that keeps killing its worker is not retried forever.
  * Each row is taken by one UPDATE ... RETURNING, so concurrent recoverers never double-count.
+ *
+ * With `owner`, the same rule applies at once to that owner's rows whatever their lease:
+ * a worker that reaches its shutdown deadline gives up on the replies still outstanding.
  */
-export async function recoverExpiredLeases(db: Kysely<Database>, now: number, maxAttempts: number): Promise<RecoveredLeases> {
+export async function recoverExpiredLeases(db: Kysely<Database>, now: number, maxAttempts: number, owner?: string): Promise<RecoveredLeases> {
+  const reason = owner === undefined ? interruptedReason : shutdownReason;
   if (!canTransition('rendering', 'queued') || !canTransition('sending', 'queued') || !canTransition('sending', 'server-error')) {
     throw new Error('lifecycle forbids recovery');
   }
@@ -31,22 +37,22 @@ export async function recoverExpiredLeases(db: Kysely<Database>, now: number, ma
       .updateTable('outbox_messages')
       .set(reset)
       .where('status', '=', 'rendering')
-      .where('lease_expires_at', '<', now)
+      .$call((q) => (owner === undefined ? q.where('lease_expires_at', '<', now) : q.where('lease_owner', '=', owner)))
       .returning(['id', 'project_id'])
       .execute();
     const spent = await trx
       .updateTable('outbox_messages')
       .set({ status: 'server-error', lease_owner: null, lease_expires_at: null, updated_at: now, last_error: gaveUpReason })
       .where('status', '=', 'sending')
-      .where('lease_expires_at', '<', now)
+      .$call((q) => (owner === undefined ? q.where('lease_expires_at', '<', now) : q.where('lease_owner', '=', owner)))
       .where('attempts', '>=', maxAttempts)
       .returning(['id', 'project_id', 'attempts', 'handed_off_at'])
       .execute();
     const after = await trx
       .updateTable('outbox_messages')
-      .set({ ...reset, last_error: interruptedReason })
+      .set({ ...reset, last_error: reason })
       .where('status', '=', 'sending')
-      .where('lease_expires_at', '<', now)
+      .$call((q) => (owner === undefined ? q.where('lease_expires_at', '<', now) : q.where('lease_owner', '=', owner)))
       .returning(['id', 'project_id', 'attempts', 'handed_off_at'])
       .execute();
     await insertAttempts(
@@ -59,11 +65,11 @@ export async function recoverExpiredLeases(db: Kysely<Database>, now: number, ma
         outcome: 'interrupted' as const,
         smtpCode: null,
         enhancedCode: null,
-        response: interruptedReason,
+        response: reason,
       })),
     );
     const requeued: AppliedChange[] = before.map((r) => ({ id: r.id, projectId: r.project_id, status: 'queued', reason: requeuedReason }));
-    const interrupted: AppliedChange[] = after.map((r) => ({ id: r.id, projectId: r.project_id, status: 'queued', reason: interruptedReason }));
+    const interrupted: AppliedChange[] = after.map((r) => ({ id: r.id, projectId: r.project_id, status: 'queued', reason }));
     const gaveUp: AppliedChange[] = spent.map((r) => ({ id: r.id, projectId: r.project_id, status: 'server-error', reason: gaveUpReason }));
     await recordTransitions(trx, [...requeued, ...interrupted, ...gaveUp].map((c) => ({ messageId: c.id, projectId: c.projectId, status: c.status, reason: c.reason, at: now })));
     return { requeued, interrupted, gaveUp };

@@ -1,0 +1,37 @@
+/**
+ * Writes items as they come, grouped: one write runs at a time, and whatever
+ * arrives while it runs goes into the next one. Each item's promise settles
+ * when the write that carried it has committed, so grouping never delays an
+ * item by more than one write, and never lets the caller go ahead before its
+ * own item is on record.
+ */
+export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, retryable: (error: unknown) => boolean = () => false): (item: T) => Promise<R> {
+  let waiting: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+  let running = false;
+
+  async function drain(): Promise<void> {
+    running = true;
+    while (waiting.length > 0) {
+      const group = waiting;
+      waiting = [];
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const results = await write(group.map((g) => g.item));
+          group.forEach((g, i) => g.resolve(results[i]!));
+        } catch (error) {
+          // A transaction the database chose to abort (a deadlock victim) wrote nothing: write the group again.
+          if (attempt < 3 && retryable(error)) continue;
+          group.forEach((g) => g.reject(error));
+        }
+        break;
+      }
+    }
+    running = false;
+  }
+
+  return (item) =>
+    new Promise<R>((resolve, reject) => {
+      waiting.push({ item, resolve, reject });
+      if (!running) void drain();
+    });
+}
