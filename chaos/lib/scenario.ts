@@ -63,7 +63,8 @@ export async function runWithFault(name: string, ctx: ScenarioContext, fault: Fa
   const notes: string[] = [];
   try {
     const watcher = await watchEvents(d.base, d.projectId, d.key);
-    const perRequest = Math.max(1, Math.min(100, Math.ceil(ctx.messages / 50)));
+    // POST /mail/send takes at most 50 recipients.
+    const perRequest = Math.max(1, Math.min(50, Math.ceil(ctx.messages / 50)));
     // Spread the sends so that some are still to come when the fault hits and during it.
     const load = startLoad({ base: d.base, key: d.key, total: ctx.messages, perRequest, concurrency: 2, pauseMs: 100 });
     while (load.accepted.length < ctx.messages * 0.3 && load.exchanges.length < 10_000) await new Promise((r) => setTimeout(r, 50));
