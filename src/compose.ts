@@ -11,7 +11,7 @@ import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createUserTokens } from './core/auth/user-tokens.js';
 import { createEventBus } from './core/events.js';
-import { createEnqueue } from './core/outbox/enqueue.js';
+import { createEnqueue, unitOf } from './core/outbox/enqueue.js';
 import { createProjectService } from './core/projects/projects.js';
 import { createVerificationMailer } from './core/verification/send-code.js';
 import { createVerificationService } from './core/verification/verification.js';
@@ -23,7 +23,8 @@ import { createPgEventFeed, createPollingEventFeed } from './store/index.js';
 import { createWebhookDispatcher } from './webhooks/dispatcher.js';
 import { createUserService } from './core/users/users.js';
 import { createDraftService } from './core/drafts/drafts.js';
-import { createSendService } from './core/outbox/send.js';
+import { createAccept } from './core/outbox/accept.js';
+import type { NewMessage } from './core/outbox/types.js';
 import { createOutboxQueries } from './core/outbox/query.js';
 import { createOutboxEditor } from './core/outbox/edit.js';
 import { createIdempotency } from './core/idempotency/idempotency.js';
@@ -76,7 +77,7 @@ export async function createCore(config: Config, options: CoreOptions) {
     defaultLocaleOf: async (projectId) => (await store.projects.getProject(projectId))?.settings.defaultLocale,
   });
   const renderer = templating.renderer;
-  const enqueue = createEnqueue({ store: store.outbox, clock, events, messageIdDomain: new URL(config.publicUrl).hostname || 'mailroom.local' });
+  const commit = createEnqueue({ store: store.outbox, clock, events, messageIdDomain: new URL(config.publicUrl).hostname || 'mailroom.local' });
   // Events are written with the changes they report; the hub follows the log (LISTEN or polling) once the service starts it.
   const eventHub = createEventHub({
     bus: events,
@@ -106,7 +107,7 @@ export async function createCore(config: Config, options: CoreOptions) {
   const webhooks = createWebhookService({ store: store.webhooks, clock, policy: config.webhookAllowPrivate, onDue: () => webhookDispatcher.wake() });
   const users = createUserService({ store: store.users, clock });
   const drafts = createDraftService({ store: store.drafts, clock, renderer });
-  const send = createSendService({ enqueue, outbox: store.outbox, users: store.users, drafts, renderer, clock });
+  const accept = createAccept({ commit, outbox: store.outbox, users: store.users, drafts, renderer, clock });
   const outboxQueries = createOutboxQueries({ outbox: store.outbox, admin: store.outboxAdmin });
   const outboxEditor = createOutboxEditor({ outbox: store.outbox, admin: store.outboxAdmin, clock, events });
   const idempotency = createIdempotency({ store: store.idempotency, clock });
@@ -126,14 +127,16 @@ export async function createCore(config: Config, options: CoreOptions) {
     projects,
     renderer,
     templating,
-    enqueue,
+    /** Commits messages already in per-recipient form, unvalidated: for tests and tools, not a send path. */
+    enqueue: async (projectId: string, messages: readonly NewMessage[]) =>
+      (await commit(projectId, messages.map(unitOf))).flatMap((u) => u.messages.map((m) => m.id)),
     userTokens,
     verification: createVerificationService({
       store: store.verification,
       projects,
       clock,
       sendCode: createVerificationMailer({
-        enqueue,
+        accept: accept.accept,
         renderRegister: (projectId, locale, variables) => templating.typedTemplates.render(projectId, 'Register', locale, variables),
         onTemplateError: (projectId, error) =>
           options.logger.warn({ projectId, reason: error.message }, 'Register template failed to render; sent the built-in verification email'),
@@ -149,7 +152,7 @@ export async function createCore(config: Config, options: CoreOptions) {
     },
     users,
     drafts,
-    send,
+    accept,
     outboxQueries,
     outboxEditor,
     idempotency,
@@ -215,7 +218,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       eventsMaxBufferedBytes: config.eventsMaxBufferedBytes,
       users: core.users,
       drafts: core.drafts,
-      send: core.send,
+      accept: core.accept,
       outboxQueries: core.outboxQueries,
       outboxEditor: core.outboxEditor,
       idempotency: core.idempotency,
@@ -243,7 +246,8 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
         port: config.smtpIngestPort,
         sizeLimit: config.bodyLimit,
         authenticateKey: (key) => core.projects.authenticateKey(key),
-        sendMessages: (projectId, messages) => core.send.sendMessages(projectId, messages),
+        accept: core.accept.accept,
+        idempotency: core.idempotency,
         logger: options.logger,
       });
     } catch (error) {

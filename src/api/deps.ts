@@ -12,7 +12,7 @@ import type { EventHub } from '../core/events/hub.js';
 import type { WebhookService } from '../core/webhooks/webhooks.js';
 import type { UserService } from '../core/users/users.js';
 import type { DraftService } from '../core/drafts/drafts.js';
-import type { SendService } from '../core/outbox/send.js';
+import type { AcceptService } from '../core/outbox/accept.js';
 import type { OutboxQueries } from '../core/outbox/query.js';
 import type { OutboxEditor } from '../core/outbox/edit.js';
 import type { Idempotency } from '../core/idempotency/idempotency.js';
@@ -44,7 +44,8 @@ export interface ApiDeps {
   eventsMaxBufferedBytes: number;
   users: UserService;
   drafts: DraftService;
-  send: SendService;
+  /** The one way mail comes in (core/outbox/accept.ts). */
+  accept: AcceptService;
   outboxQueries: OutboxQueries;
   outboxEditor: OutboxEditor;
   idempotency: Idempotency;

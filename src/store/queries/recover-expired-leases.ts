@@ -26,7 +26,7 @@ export async function recoverExpiredLeases(db: Kysely<Database>, now: number, ma
     throw new Error('lifecycle forbids recovery');
   }
   return db.transaction().execute(async (trx) => {
-    const reset = { status: 'queued', lease_owner: null, lease_expires_at: null, run_at: now, handed_off_at: null, updated_at: now };
+    const reset = { status: 'queued' as const, lease_owner: null, lease_expires_at: null, run_at: now, handed_off_at: null, updated_at: now };
     const before = await trx
       .updateTable('outbox_messages')
       .set(reset)
