@@ -162,9 +162,16 @@ export function createWorker(deps: WorkerDeps) {
   }
 
   async function loop(): Promise<void> {
+    // Rows a failed batch left claimed (in `rendering`) while the database was away: given back as soon as it
+    // answers again, so they are sent within seconds of its return instead of after their lease.
+    let owesRelease = false;
     while (!stopping) {
       try {
         const now = clock.now();
+        if (owesRelease) {
+          emit(await store.releaseLeases(deps.owner, now), now);
+          owesRelease = false;
+        }
         await recover(now);
         const batch = await claim(now);
         if (batch.length > 0) await withLeaseRenewal(() => deliver(batch));
@@ -172,7 +179,13 @@ export function createWorker(deps: WorkerDeps) {
       } catch (error) {
         // Never fatal: a database outage ends up here too; back off, then claim again (its rows are released or their leases expire).
         deps.logger.error({ err: error, owner: deps.owner }, 'delivery batch failed; its messages are released');
-        emit(await store.releaseLeases(deps.owner, clock.now()).catch(() => []), clock.now());
+        emit(
+          await store.releaseLeases(deps.owner, clock.now()).catch(() => {
+            owesRelease = true;
+            return [];
+          }),
+          clock.now(),
+        );
         await new Promise((resolve) => setTimeout(resolve, Math.min(config.pollMs, 1000)));
       }
     }
