@@ -31,6 +31,8 @@ import { createIdempotency } from './core/idempotency/idempotency.js';
 import { createSuppressionService } from './core/suppressions/suppressions.js';
 import { createInboxService } from './core/delivery/inbox.js';
 import { createOneClickUnsubscribe } from './core/suppressions/one-click-unsubscribe.js';
+import { createOutboxBrowser } from './core/outbox/browse.js';
+import { createInboxAdmin } from './core/delivery/inbox-admin.js';
 import { startWorkers, type WorkerPool } from './delivery/workers.js';
 import { startSmtpIngest, type SmtpIngest } from './ingest/smtp-ingest.js';
 
@@ -158,6 +160,8 @@ export async function createCore(config: Config, options: CoreOptions) {
     idempotency,
     suppressions,
     inbox,
+    outboxBrowser: createOutboxBrowser({ store: store.outboxBrowse, now: () => clock.now() }),
+    inboxAdmin: createInboxAdmin({ store: store.capturedAdmin }),
   };
 }
 
@@ -226,6 +230,9 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       inbox: core.inbox,
       publicUrl: config.publicUrl,
       unsubscribe: createOneClickUnsubscribe({ projects: core.projects, suppressions: core.suppressions }),
+      outboxBrowser: core.outboxBrowser,
+      inboxAdmin: core.inboxAdmin,
+      deliveryMode: config.smtpUrl ? 'relay' : 'capture',
     },
     { logger: options.logger },
   );

@@ -15,6 +15,7 @@ import { emailTemplatesApi } from './email-templates/index.js';
 import { eventsApi } from './events/index.js';
 import { mailApi } from './mail/index.js';
 import { unsubscribeRoutes } from './unsubscribe/index.js';
+import { consoleRoutes } from '../console/index.js';
 
 /** The Fastify instance with every family registered; listening is the caller's business. */
 export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Promise<FastifyInstance> {
@@ -75,5 +76,6 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
   await app.register(eventsApi, { deps });
   await app.register(mailApi, { deps });
   await app.register(unsubscribeRoutes, { deps });
+  await app.register(consoleRoutes, { deps });
   return app;
 }
