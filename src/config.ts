@@ -19,6 +19,8 @@ export interface Config {
   readonly publicUrl: string;
   /** How long events are kept for WebSocket clients to resume from. */
   readonly eventsRetentionMs: number;
+  /** Retention (core/retention/prune.ts): bodies of finished messages, then the messages and history, inbox size. */
+  readonly retention: { bodiesMs: number; historyMs: number; inboxKeep: number; intervalMs: number };
   /** SQLite: how often the event log is read for events other processes committed. */
   readonly eventsPollMs: number;
   /** WebSocket ping interval; a connection that missed the previous pong is dropped. */
@@ -142,6 +144,12 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     publicUrl: (env.MAILROOM_PUBLIC_URL || `http://${host}:${port}`).replace(/\/$/, ''),
     eventsRetentionMs: integer(env, 'MAILROOM_EVENTS_RETENTION_HOURS', 24, 1, 24 * 90) * 3600_000,
+    retention: {
+      bodiesMs: integer(env, 'MAILROOM_RETENTION_DAYS', 30, 1, 3650) * 86_400_000,
+      historyMs: integer(env, 'MAILROOM_HISTORY_RETENTION_DAYS', 90, 1, 3650) * 86_400_000,
+      inboxKeep: integer(env, 'MAILROOM_INBOX_KEEP', 1000, 1, 10_000_000),
+      intervalMs: integer(env, 'MAILROOM_PRUNE_INTERVAL_S', 600, 0, 86_400) * 1000,
+    },
     eventsPollMs: integer(env, 'MAILROOM_EVENTS_POLL_MS', 250, 10, 60_000),
     eventsPingMs: integer(env, 'MAILROOM_EVENTS_PING_MS', 30_000, 100, 3600_000),
     eventsMaxBufferedBytes: integer(env, 'MAILROOM_EVENTS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

@@ -6,6 +6,7 @@ import { projectsCommand } from './commands/projects.js';
 import { keysCommand } from './commands/keys.js';
 import { workerCommand } from './commands/worker.js';
 import { inboxCommand } from './commands/inbox.js';
+import { pruneCommand } from './commands/prune.js';
 
 const program = new Command()
   .name('mailroom')
@@ -18,6 +19,7 @@ program.addCommand(projectsCommand());
 program.addCommand(keysCommand());
 program.addCommand(workerCommand());
 program.addCommand(inboxCommand());
+program.addCommand(pruneCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`mailroom: ${error instanceof Error ? error.message : String(error)}\n`);

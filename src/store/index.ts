@@ -16,6 +16,7 @@ import { createSuppressionStore } from './suppression-store.js';
 import { createCaptureStore } from './capture-store.js';
 import { createPgListener, createWorkSignal } from './pg-listener.js';
 import { createConnectionSlots } from './queries/transport-slots.js';
+import { createRetentionStore } from './retention-store.js';
 import { createCaptureAdminStore, createOutboxBrowseStore } from './console-store.js';
 
 export { openEngine, type Engine, type Capabilities, type EngineOptions } from './database.js';
@@ -53,6 +54,7 @@ export function createStore(engine: Engine, onError: (error: unknown, context: s
     captured: createCaptureStore(engine.db),
     workSignal: createWorkSignal(engine, listener),
     connectionSlots: createConnectionSlots(engine.db),
+    retention: createRetentionStore(engine.db),
     outboxBrowse: createOutboxBrowseStore(engine.db),
     capturedAdmin: createCaptureAdminStore(engine.db),
     /** Readiness: a round trip to the database, given up after 1.5 s (a frozen server never answers). */

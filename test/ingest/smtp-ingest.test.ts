@@ -1,5 +1,6 @@
 import { createConnection } from 'node:net';
 import nodemailer from 'nodemailer';
+import nodemailer10 from 'nodemailer10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fastDelivery } from '../delivery/helpers.js';
 import { engineKinds } from '../support/engines.js';
@@ -145,6 +146,27 @@ describe.each(engineKinds)('SMTP ingest on %s', (engine) => {
     await secret().sendMail({ ...mail, headers: { 'Resend-Idempotency-Key': 'k-2' } });
     await secret().sendMail({ ...mail, headers: { 'Resend-Idempotency-Key': 'k-2' } });
     expect(await outbox()).toHaveLength(2);
+  });
+
+  // nodemailer10 is the same package at another version; its typings are nodemailer's.
+  it.each([
+    ['nodemailer 7', nodemailer],
+    ['nodemailer 10', nodemailer10 as unknown as typeof nodemailer],
+  ])('takes pooled mail from %s (5 connections), answering each message once committed', async (_name, client) => {
+    await start();
+    const transport = client.createTransport({
+      host: '127.0.0.1', port: m!.ingest!.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 5,
+      auth: { user: m!.project.project_id, pass: m!.project.secret_server_key },
+    });
+    try {
+      const infos = await Promise.all(Array.from({ length: 100 }, (_, i) => transport.sendMail({ from: 'app@example.com', to: `p${i}@example.com`, subject: `n${i}`, text: 'hi' })));
+      const ids = infos.map((info: { response: string }) => /queued as (\S+)/.exec(info.response)?.[1]);
+      // Each 250 names a message that is already committed and readable.
+      for (const id of ids.slice(0, 5)) expect((await m!.request({ method: 'GET', url: `/api/v1/emails/outbox/${id}`, headers: m!.serverHeaders })).statusCode).toBe(200);
+      expect(new Set(ids).size).toBe(100);
+    } finally {
+      transport.close();
+    }
   });
 
   it('refuses a wrong key, a key of another project named by the username, and a key without emails:send (535)', async () => {

@@ -96,3 +96,11 @@ export function waitingStatus(runAt: number, now: number): 'scheduled' | 'queued
 export function isOutboxStatus(value: string): value is OutboxStatus {
   return (outboxStatuses as readonly string[]).includes(value);
 }
+
+/**
+ * Statuses a message never leaves to be sent again: retention may drop its
+ * bodies and, later, the message. (server-error and render-error can be resumed.)
+ */
+export const finishedStatuses: readonly OutboxStatus[] = outboxStatuses.filter(
+  (s) => !canTransition(s, 'queued') && !canTransition(s, 'scheduled') && !canTransition(s, 'sending'),
+);
