@@ -83,6 +83,11 @@ export function startLoad(o: LoadOptions): Load {
           accepted.push(...((x.body as { ids: string[] }).ids ?? []));
           break;
         }
+        // A refusal of the request itself would repeat forever: that is the harness's bug, not a fault.
+        if (x.status >= 400 && x.status < 500 && x.status !== 409 && x.status !== 429) {
+          stopped = true;
+          throw new Error(`POST /mail/send refused with ${x.status}: ${JSON.stringify(x.body)}`);
+        }
         await new Promise((r) => setTimeout(r, x.status === 503 ? 250 : 500));
       }
       if (o.pauseMs) await new Promise((r) => setTimeout(r, o.pauseMs));

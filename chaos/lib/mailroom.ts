@@ -35,8 +35,6 @@ export async function deploy(o: DeploymentOptions): Promise<Deployment> {
     SMTP_URL: o.smtpUrl,
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
-    // A killed worker's rows come back after the lease: short, so a run drains in seconds, not minutes.
-    MAILROOM_LEASE_MS: '8000',
     MAILROOM_POLL_MS: '200',
     MAILROOM_RETRY_BASE_MS: '500',
     MAILROOM_RETRY_MAX_MS: '2000',

@@ -11,6 +11,8 @@ export const scenario: Scenario = {
   run: (ctx) =>
     runWithFault('kill-worker', ctx, {
       databaseOutage: false,
+      // A killed worker's rows come back after the lease: short, so the run drains in seconds, not minutes.
+      env: { MAILROOM_LEASE_MS: '8000' },
       async inject(d) {
         const dying = d.workers.splice(0);
         for (const w of dying) w.signal('SIGKILL');

@@ -7,6 +7,8 @@ export const scenario: Scenario = {
   run: (ctx) =>
     runWithFault('pg-restart', ctx, {
       databaseOutage: true,
+      // With the default 2-minute lease, workers record what they sent once the database is back: no resends.
+      noDuplicates: ctx.faultMs < 100_000,
       inject: () => ctx.postgres!.stop(),
       heal: () => ctx.postgres!.start(),
     }),

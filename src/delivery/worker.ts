@@ -191,12 +191,20 @@ export function createWorker(deps: WorkerDeps) {
   const inHand = new Set<Promise<void>>();
   const maxInHand = 2;
 
+  // Rows a failed batch left claimed while the database was away: given back as soon as it answers
+  // again, so they are sent within seconds of its return instead of after their lease.
+  let owesRelease = false;
+
   function start(batch: OutboxMessage[]): void {
     const work: Promise<void> = deliver(batch)
       .catch(async (error: unknown) => {
         deps.logger.error({ err: error, owner: deps.owner }, 'delivery batch failed; its messages are released');
         // Only rows not yet handed off go back; a hand-off still pending fails its compare-and-set.
-        emit(await store.releaseLeases(deps.owner, clock.now()).catch(() => []), clock.now());
+        const released = await store.releaseLeases(deps.owner, clock.now()).catch(() => {
+          owesRelease = true;
+          return [];
+        });
+        emit(released, clock.now());
       })
       .finally(() => inHand.delete(work));
     inHand.add(work);
@@ -227,6 +235,10 @@ export function createWorker(deps: WorkerDeps) {
             continue;
           }
           const now = clock.now();
+          if (owesRelease) {
+            emit(await store.releaseLeases(deps.owner, now), now);
+            owesRelease = false;
+          }
           await recover(now);
           const batch = await claim(now);
           if (batch.length > 0) start(batch);
