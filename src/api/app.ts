@@ -7,6 +7,9 @@ import { MailroomError } from '../core/errors.js';
 import type { ApiDeps } from './deps.js';
 import { familyForPath } from './shared/families.js';
 import { sendError } from './shared/family-plugin.js';
+import { overrideErrorStatus } from './shared/stack-errors.js';
+import { trackAllowedMethods } from './shared/allowed-methods.js';
+import { acceptEmptyJsonBodies } from './shared/json-body.js';
 import { systemRoutes } from './system/index.js';
 import { operatorRoutes } from './operator/index.js';
 import { stackApi } from './stack/index.js';
@@ -14,6 +17,7 @@ import { emailApi } from './email/index.js';
 import { emailTemplatesApi } from './email-templates/index.js';
 import { eventsApi } from './events/index.js';
 import { mailApi } from './mail/index.js';
+import { resendApi } from './resend/index.js';
 import { unsubscribeRoutes } from './unsubscribe/index.js';
 
 /** The Fastify instance with every family registered; listening is the caller's business. */
@@ -32,8 +36,11 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.addHook('onSend', overrideErrorStatus);
   // Only JSON bodies are accepted; anything else is a clear 415, not a parse failure later.
   app.removeContentTypeParser('text/plain');
+  acceptEmptyJsonBodies(app);
+  const allowedMethods = trackAllowedMethods(app);
 
   await app.register(swagger, {
     openapi: {
@@ -55,9 +62,13 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, familyForPath(request.url), new MailroomError('ROUTE_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allowed = allowedMethods(request.url);
+    if (allowed.length === 0) return sendError(reply, familyForPath(request.url), new MailroomError('ROUTE_NOT_FOUND', `no route for ${request.method} ${path}`));
+    reply.header('allow', allowed.join(', '));
+    return sendError(reply, familyForPath(request.url), new MailroomError('METHOD_NOT_ALLOWED', `${path} takes ${allowed.join(', ')}, not ${request.method}`, { allow: allowed }));
+  });
   app.setErrorHandler((error, request, reply) => sendError(reply, familyForPath(request.url), error));
 
   await app.register(systemRoutes, { deps });
@@ -67,6 +78,7 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
   await app.register(emailTemplatesApi, { deps });
   await app.register(eventsApi, { deps });
   await app.register(mailApi, { deps });
+  await app.register(resendApi, { deps });
   await app.register(unsubscribeRoutes, { deps });
   return app;
 }

@@ -2,6 +2,7 @@ import { simpleStatus } from '../../core/outbox/lifecycle.js';
 import type { OutboxEntry } from '../../core/outbox/query.js';
 import type { OutboxMessage } from '../../core/outbox/types.js';
 import { iso, isoOrNull } from '../shared/serialize.js';
+import { stackCrudFields, stackCrudSchemaProperties } from './outbox-stack-crud.js';
 
 /** Seed 000's fields, then what a user needs to know what happened to the email. */
 export const outboxEntrySchema = {
@@ -48,6 +49,7 @@ export const outboxEntrySchema = {
       type: 'array',
       items: { type: 'object', properties: { status: { type: 'string' }, reason: { type: 'string', nullable: true }, at: { type: 'string' } } },
     },
+    ...stackCrudSchemaProperties,
   },
 } as const;
 
@@ -55,8 +57,10 @@ function bodyOf(m: OutboxMessage): string | null {
   return m.renderedHtml ?? m.html ?? m.renderedText ?? m.text;
 }
 
+/** Seed 000's item and Stack Auth's email-outbox CRUD item in one object (their shared names agree). */
 export function serializeOutboxEntry(m: OutboxEntry) {
   return {
+    ...stackCrudFields(m),
     id: m.id,
     status: m.status,
     simple_status: simpleStatus(m.status),
