@@ -27,6 +27,7 @@ import { createSendService } from './core/outbox/send.js';
 import { createOutboxQueries } from './core/outbox/query.js';
 import { createOutboxEditor } from './core/outbox/edit.js';
 import { createIdempotency } from './core/idempotency/idempotency.js';
+import { createTypedSend } from './core/outbox/typed-send.js';
 import { createSuppressionService } from './core/suppressions/suppressions.js';
 import { createInboxService } from './core/delivery/inbox.js';
 import { createOneClickUnsubscribe } from './core/suppressions/one-click-unsubscribe.js';
@@ -109,6 +110,11 @@ export async function createCore(config: Config, options: CoreOptions) {
   const outboxQueries = createOutboxQueries({ outbox: store.outbox, admin: store.outboxAdmin });
   const outboxEditor = createOutboxEditor({ outbox: store.outbox, admin: store.outboxAdmin, clock, events });
   const idempotency = createIdempotency({ store: store.idempotency, clock });
+  const typedSend = createTypedSend({
+    render: (projectId, type, locale, variables) => templating.typedTemplates.render(projectId, type, locale, variables),
+    sendMessages: (projectId, messages) => send.sendMessages(projectId, messages),
+    defaultSender: async (projectId) => (await projects.getProject(projectId)).settings.defaultSender ?? null,
+  });
   const suppressions = createSuppressionService({ store: store.suppressions, clock });
   const inbox = createInboxService({ store: store.captured });
   // New work committed here also wakes workers in other processes (LISTEN/NOTIFY on PostgreSQL).
@@ -154,6 +160,7 @@ export async function createCore(config: Config, options: CoreOptions) {
     idempotency,
     suppressions,
     inbox,
+    typedSend,
   };
 }
 
@@ -217,6 +224,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       outboxQueries: core.outboxQueries,
       outboxEditor: core.outboxEditor,
       idempotency: core.idempotency,
+      typedSend: core.typedSend,
       suppressions: core.suppressions,
       inbox: core.inbox,
       publicUrl: config.publicUrl,

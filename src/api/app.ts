@@ -18,6 +18,7 @@ import { emailTemplatesApi } from './email-templates/index.js';
 import { eventsApi } from './events/index.js';
 import { mailApi } from './mail/index.js';
 import { resendApi } from './resend/index.js';
+import { logtoApi } from './logto/index.js';
 import { unsubscribeRoutes } from './unsubscribe/index.js';
 
 /** The Fastify instance with every family registered; listening is the caller's business. */
@@ -79,6 +80,7 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
   await app.register(eventsApi, { deps });
   await app.register(mailApi, { deps });
   await app.register(resendApi, { deps });
+  await app.register(logtoApi, { deps });
   await app.register(unsubscribeRoutes, { deps });
   return app;
 }

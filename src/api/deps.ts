@@ -16,6 +16,7 @@ import type { SendService } from '../core/outbox/send.js';
 import type { OutboxQueries } from '../core/outbox/query.js';
 import type { OutboxEditor } from '../core/outbox/edit.js';
 import type { Idempotency } from '../core/idempotency/idempotency.js';
+import type { TypedTemplateSend } from '../core/outbox/typed-send.js';
 import type { SuppressionService } from '../core/suppressions/suppressions.js';
 import type { InboxService } from '../core/delivery/inbox.js';
 import type { OneClickUnsubscribe } from '../core/suppressions/one-click-unsubscribe.js';
@@ -46,6 +47,8 @@ export interface ApiDeps {
   outboxQueries: OutboxQueries;
   outboxEditor: OutboxEditor;
   idempotency: Idempotency;
+  /** Sends built from a typed (seed 004) template named by type and locale. */
+  typedSend: TypedTemplateSend;
   suppressions: SuppressionService;
   /** The capture transport's mailbox (dev inbox). */
   inbox: InboxService;

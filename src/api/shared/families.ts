@@ -71,6 +71,7 @@ export function familyForPath(url: string): Family {
   if (url.startsWith('/api/email-templates')) return emailTemplatesFamily;
   if (url.startsWith('/mail/') || url === '/mail') return mailFamily;
   if (/^\/emails(?:[/?]|$)/.test(url)) return resendFamily;
+  if (url.startsWith('/logto/')) return logtoFamily;
   if (url.startsWith('/api/')) return stackFamily;
   return systemFamily;
 }
