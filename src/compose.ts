@@ -214,6 +214,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       checkReady: () => core.store.ping(),
       rootKey: config.rootKey,
       bodyLimit: config.bodyLimit,
+      resendRateLimit: config.resendRateLimit,
       eventHub: core.eventHub,
       webhooks: core.webhooks,
       eventsPingMs: config.eventsPingMs,

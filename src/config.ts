@@ -14,6 +14,8 @@ export interface Config {
   readonly rootKey: string | undefined;
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit: number;
+  /** Requests per second per API key on the Resend-compatible `/emails` paths; 0 = no limit. */
+  readonly resendRateLimit: number;
   readonly logLevel: string;
   /** Public base URL used in links placed in emails (unsubscribe). */
   readonly publicUrl: string;
@@ -124,6 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpIngestPort: optionalInteger(env, 'SMTP_INGEST_PORT', 0, 65535),
     rootKey: env.MAILROOM_ROOT_KEY || undefined,
     bodyLimit: integer(env, 'MAILROOM_BODY_LIMIT', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    resendRateLimit: integer(env, 'MAILROOM_RESEND_RATE_LIMIT', 50, 0, 1_000_000),
     logLevel: env.LOG_LEVEL || 'info',
     publicUrl: (env.MAILROOM_PUBLIC_URL || `http://${host}:${port}`).replace(/\/$/, ''),
     eventsRetentionMs: integer(env, 'MAILROOM_EVENTS_RETENTION_HOURS', 24, 1, 24 * 90) * 3600_000,

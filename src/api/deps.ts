@@ -36,6 +36,8 @@ export interface ApiDeps {
   checkReady: () => Promise<void>;
   rootKey: string | undefined;
   bodyLimit: number;
+  /** Requests per second per key on the Resend-compatible paths; 0 = no limit. */
+  resendRateLimit: number;
   /** Live events for the WebSocket endpoint. */
   eventHub: EventHub;
   webhooks: WebhookService;

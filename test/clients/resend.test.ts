@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver } from '../events/support.js';
 import { engineKinds } from '../support/engines.js';
 import { eventually, parse, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { startTestMailroom } from '../support/mailroom.js';
 import { startListeningMailroom, type ListeningMailroom } from './listen.js';
 
 /** Resend's own SDK, unmodified, with `baseUrl` pointed at Mailroom. */
@@ -138,6 +139,29 @@ describe.each(engineKinds)('resend SDK against Mailroom on %s', (engine) => {
       expect(event).toMatchObject({ type: 'email.queued' });
     } finally {
       await receiver.close();
+    }
+  });
+});
+
+describe('resend family rate limit', () => {
+  it('announces the per-key limit in ratelimit-* headers and answers 429 rate_limit_exceeded with retry-after', async () => {
+    const m = await startTestMailroom('sqlite', { env: { MAILROOM_RESEND_RATE_LIMIT: '2' } });
+    try {
+      const get = (key = m.project.secret_server_key) => m.app.inject({ method: 'GET', url: '/emails?limit=1', headers: { authorization: `Bearer ${key}` } });
+      const first = await get();
+      expect(first.statusCode).toBe(200);
+      expect(first.headers).toMatchObject({ 'ratelimit-limit': '2', 'ratelimit-remaining': '1', 'ratelimit-reset': expect.any(String) });
+      // Within a few requests (a slow machine may cross into the next one-second window once) the budget is spent.
+      let limited = first;
+      for (let i = 0; i < 8 && limited.statusCode !== 429; i++) limited = await get();
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json()).toEqual({ statusCode: 429, name: 'rate_limit_exceeded', message: expect.any(String) });
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(limited.headers['ratelimit-remaining']).toBe('0');
+      // Another key has a budget of its own.
+      expect((await get(m.project.admin_key)).statusCode).toBe(200);
+    } finally {
+      await m.close();
     }
   });
 });
