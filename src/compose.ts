@@ -11,7 +11,7 @@ import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createUserTokens } from './core/auth/user-tokens.js';
 import { createEventBus } from './core/events.js';
-import { createEnqueue } from './core/outbox/enqueue.js';
+import { createEnqueue, unitOf } from './core/outbox/enqueue.js';
 import { createProjectService } from './core/projects/projects.js';
 import { createVerificationMailer } from './core/verification/send-code.js';
 import { createVerificationService } from './core/verification/verification.js';
@@ -19,11 +19,12 @@ import { createTemplating } from './core/templates/templating.js';
 import { createStore, migrateToLatest, openEngine, type Store } from './store/index.js';
 import { createEventHub } from './core/events/hub.js';
 import { createWebhookService } from './core/webhooks/webhooks.js';
-import { createPgEventFeed } from './store/index.js';
+import { createPgEventFeed, createPollingEventFeed } from './store/index.js';
 import { createWebhookDispatcher } from './webhooks/dispatcher.js';
 import { createUserService } from './core/users/users.js';
 import { createDraftService } from './core/drafts/drafts.js';
-import { createSendService } from './core/outbox/send.js';
+import { createAccept } from './core/outbox/accept.js';
+import type { NewMessage } from './core/outbox/types.js';
 import { createOutboxQueries } from './core/outbox/query.js';
 import { createOutboxEditor } from './core/outbox/edit.js';
 import { createIdempotency } from './core/idempotency/idempotency.js';
@@ -44,17 +45,19 @@ export interface CoreOptions {
 /** Store and core services without HTTP: what the CLI and workers need. */
 export async function createCore(config: Config, options: CoreOptions) {
   const clock = options.clock ?? systemClock;
-  const engine = await openEngine(config.databaseUrl);
-  try {
-    if (options.migrate !== false) {
-      const applied = await migrateToLatest(engine);
-      if (applied.length > 0) options.logger.info({ applied, database: engine.describe() }, 'migrations applied');
+  if (options.migrate !== false) {
+    // Migrations run on a connection of their own without the request timeouts: a long one must not be cut off.
+    const migrating = await openEngine(config.databaseUrl, { poolSize: 2 });
+    try {
+      const applied = await migrateToLatest(migrating);
+      if (applied.length > 0) options.logger.info({ applied, database: migrating.describe() }, 'migrations applied');
+    } finally {
+      await migrating.close();
     }
-  } catch (error) {
-    await engine.close();
-    throw error;
   }
-  const store: Store = createStore(engine);
+  const engine = await openEngine(config.databaseUrl, { timeouts: config.database });
+  const reportError = (error: unknown, context: string) => options.logger.error({ err: error }, context);
+  const store: Store = createStore(engine, (error, context) => options.logger.warn({ err: error }, context));
   const events = createEventBus((error, event) => options.logger.error({ err: error, event }, 'event listener failed'));
   const projects = createProjectService({
     store: store.projects,
@@ -75,13 +78,12 @@ export async function createCore(config: Config, options: CoreOptions) {
     defaultLocaleOf: async (projectId) => (await store.projects.getProject(projectId))?.settings.defaultLocale,
   });
   const renderer = templating.renderer;
-  const enqueue = createEnqueue({ store: store.outbox, clock, events, messageIdDomain: new URL(config.publicUrl).hostname || 'mailroom.local' });
-  const reportError = (error: unknown, context: string) => options.logger.error({ err: error }, context);
-  // Events are persisted by whichever process raises them; LISTEN and pruning start with the service (eventHub.start).
+  const commit = createEnqueue({ store: store.outbox, clock, events, messageIdDomain: new URL(config.publicUrl).hostname || 'mailroom.local' });
+  // Events are written with the changes they report; the hub follows the log (LISTEN or polling) once the service starts it.
   const eventHub = createEventHub({
     bus: events,
     log: store.events,
-    feed: engine.capabilities.listenNotify ? createPgEventFeed(engine, store.events, reportError) : null,
+    feed: store.listener ? createPgEventFeed(store.listener, store.events, reportError) : createPollingEventFeed(store.events, config.eventsPollMs, reportError),
     clock,
     retentionMs: config.eventsRetentionMs,
     pruneIntervalMs: 10 * 60_000,
@@ -106,13 +108,13 @@ export async function createCore(config: Config, options: CoreOptions) {
   const webhooks = createWebhookService({ store: store.webhooks, clock, policy: config.webhookAllowPrivate, onDue: () => webhookDispatcher.wake() });
   const users = createUserService({ store: store.users, clock });
   const drafts = createDraftService({ store: store.drafts, clock, renderer });
-  const send = createSendService({ enqueue, outbox: store.outbox, users: store.users, drafts, renderer, clock });
+  const accept = createAccept({ commit, outbox: store.outbox, users: store.users, drafts, renderer, clock });
   const outboxQueries = createOutboxQueries({ outbox: store.outbox, admin: store.outboxAdmin });
   const outboxEditor = createOutboxEditor({ outbox: store.outbox, admin: store.outboxAdmin, clock, events });
   const idempotency = createIdempotency({ store: store.idempotency, clock });
   const typedSend = createTypedSend({
     render: (projectId, type, locale, variables) => templating.typedTemplates.render(projectId, type, locale, variables),
-    sendMessages: (projectId, messages) => send.sendMessages(projectId, messages),
+    accept: (projectId, request) => accept.accept(projectId, request),
     defaultSender: async (projectId) => (await projects.getProject(projectId)).settings.defaultSender ?? null,
   });
   const suppressions = createSuppressionService({ store: store.suppressions, clock });
@@ -131,14 +133,16 @@ export async function createCore(config: Config, options: CoreOptions) {
     projects,
     renderer,
     templating,
-    enqueue,
+    /** Commits messages already in per-recipient form, unvalidated: for tests and tools, not a send path. */
+    enqueue: async (projectId: string, messages: readonly NewMessage[]) =>
+      (await commit(projectId, messages.map(unitOf))).flatMap((u) => u.messages.map((m) => m.id)),
     userTokens,
     verification: createVerificationService({
       store: store.verification,
       projects,
       clock,
       sendCode: createVerificationMailer({
-        enqueue,
+        accept: accept.accept,
         renderRegister: (projectId, locale, variables) => templating.typedTemplates.render(projectId, 'Register', locale, variables),
         onTemplateError: (projectId, error) =>
           options.logger.warn({ projectId, reason: error.message }, 'Register template failed to render; sent the built-in verification email'),
@@ -154,7 +158,7 @@ export async function createCore(config: Config, options: CoreOptions) {
     },
     users,
     drafts,
-    send,
+    accept,
     outboxQueries,
     outboxEditor,
     idempotency,
@@ -212,6 +216,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       typedTemplates: core.templating.typedTemplates,
       preview: core.templating.preview,
       checkReady: () => core.store.ping(),
+      databaseKnownDown: () => core.store.knownDown(),
       rootKey: config.rootKey,
       bodyLimit: config.bodyLimit,
       resendRateLimit: config.resendRateLimit,
@@ -221,7 +226,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       eventsMaxBufferedBytes: config.eventsMaxBufferedBytes,
       users: core.users,
       drafts: core.drafts,
-      send: core.send,
+      accept: core.accept,
       outboxQueries: core.outboxQueries,
       outboxEditor: core.outboxEditor,
       idempotency: core.idempotency,
@@ -250,7 +255,8 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
         port: config.smtpIngestPort,
         sizeLimit: config.bodyLimit,
         authenticateKey: (key) => core.projects.authenticateKey(key),
-        sendMessages: (projectId, messages) => core.send.sendMessages(projectId, messages),
+        accept: core.accept.accept,
+        idempotency: core.idempotency,
         logger: options.logger,
       });
     } catch (error) {

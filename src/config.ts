@@ -21,6 +21,8 @@ export interface Config {
   readonly publicUrl: string;
   /** How long events are kept for WebSocket clients to resume from. */
   readonly eventsRetentionMs: number;
+  /** SQLite: how often the event log is read for events other processes committed. */
+  readonly eventsPollMs: number;
   /** WebSocket ping interval; a connection that missed the previous pong is dropped. */
   readonly eventsPingMs: number;
   /** Bytes a WebSocket connection may have waiting to be sent before it is dropped as too slow. */
@@ -35,6 +37,19 @@ export interface Config {
   readonly webhookAllowPrivate: 'all' | 'loopback' | 'none';
   /** Delivery worker tuning (see README, Delivery). */
   readonly delivery: DeliveryConfig;
+  /** Bounded waits on the database (see README, Running in production). */
+  readonly database: DatabaseTimeouts;
+}
+
+export interface DatabaseTimeouts {
+  /** PostgreSQL: longest wait for a pooled connection (opening one included). */
+  readonly connectTimeoutMs: number;
+  /** PostgreSQL: longest a statement may run (server `statement_timeout`, and the client gives up then too). */
+  readonly queryTimeoutMs: number;
+  /** PostgreSQL: longest wait for a row or table lock (`lock_timeout`). */
+  readonly lockTimeoutMs: number;
+  /** SQLite: longest wait for another process's write lock (`busy_timeout`). */
+  readonly busyTimeoutMs: number;
 }
 
 export interface DeliveryConfig {
@@ -130,6 +145,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     publicUrl: (env.MAILROOM_PUBLIC_URL || `http://${host}:${port}`).replace(/\/$/, ''),
     eventsRetentionMs: integer(env, 'MAILROOM_EVENTS_RETENTION_HOURS', 24, 1, 24 * 90) * 3600_000,
+    eventsPollMs: integer(env, 'MAILROOM_EVENTS_POLL_MS', 250, 10, 60_000),
     eventsPingMs: integer(env, 'MAILROOM_EVENTS_PING_MS', 30_000, 100, 3600_000),
     eventsMaxBufferedBytes: integer(env, 'MAILROOM_EVENTS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     webhookRetrySchedule: Object.freeze(retrySchedule(env)),
@@ -147,6 +163,13 @@ export function loadConfig(env: Env = process.env): Config {
       smtpMaxConnections: integer(env, 'MAILROOM_SMTP_MAX_CONNECTIONS', 5, 1, 100),
       smtpConnectionCap: optionalInteger(env, 'MAILROOM_SMTP_CONNECTION_CAP', 1, 1000),
       smtpTimeoutMs: integer(env, 'MAILROOM_SMTP_TIMEOUT_MS', 30_000, 100, 600_000),
+    }),
+    // Together these keep a request's wait on a down or frozen database under 5 s (then 503).
+    database: Object.freeze({
+      connectTimeoutMs: integer(env, 'MAILROOM_DB_CONNECT_TIMEOUT_MS', 2_000, 100, 600_000),
+      queryTimeoutMs: integer(env, 'MAILROOM_DB_STATEMENT_TIMEOUT_MS', 3_000, 100, 3_600_000),
+      lockTimeoutMs: integer(env, 'MAILROOM_DB_LOCK_TIMEOUT_MS', 3_000, 10, 3_600_000),
+      busyTimeoutMs: integer(env, 'MAILROOM_SQLITE_BUSY_TIMEOUT_MS', 3_000, 10, 3_600_000),
     }),
   });
 }

@@ -38,6 +38,13 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
     reply.header('x-request-id', request.id);
   });
   app.addHook('onSend', overrideErrorStatus);
+  // While the database is known to be down, answer 503 (in the family's shape, with Retry-After) at once
+  // rather than letting every request wait out its own timeout. Liveness and the API description need no database.
+  app.addHook('onRequest', async (request) => {
+    if (deps.databaseKnownDown?.() && !/^\/(healthz|readyz|openapi\.json|docs)(\/|\?|$)/.test(request.url)) {
+      throw new MailroomError('DATABASE_UNAVAILABLE', 'the database is unavailable; nothing was done, retry later', { retryAfterSeconds: 2 });
+    }
+  });
   // Only JSON bodies are accepted; anything else is a clear 415, not a parse failure later.
   app.removeContentTypeParser('text/plain');
   acceptEmptyJsonBodies(app);

@@ -12,7 +12,7 @@ import type { EventHub } from '../core/events/hub.js';
 import type { WebhookService } from '../core/webhooks/webhooks.js';
 import type { UserService } from '../core/users/users.js';
 import type { DraftService } from '../core/drafts/drafts.js';
-import type { SendService } from '../core/outbox/send.js';
+import type { AcceptService } from '../core/outbox/accept.js';
 import type { OutboxQueries } from '../core/outbox/query.js';
 import type { OutboxEditor } from '../core/outbox/edit.js';
 import type { Idempotency } from '../core/idempotency/idempotency.js';
@@ -34,6 +34,8 @@ export interface ApiDeps {
   preview: (projectId: string, input: PreviewInput) => Promise<RenderedEmail>;
   /** Readiness probe: resolves when the database answers. */
   checkReady: () => Promise<void>;
+  /** True while the database is known to be unreachable: requests are answered 503 at once instead of waiting. */
+  databaseKnownDown?: () => boolean;
   rootKey: string | undefined;
   bodyLimit: number;
   /** Requests per second per key on the Resend-compatible paths; 0 = no limit. */
@@ -45,7 +47,8 @@ export interface ApiDeps {
   eventsMaxBufferedBytes: number;
   users: UserService;
   drafts: DraftService;
-  send: SendService;
+  /** The one way mail comes in (core/outbox/accept.ts). */
+  accept: AcceptService;
   outboxQueries: OutboxQueries;
   outboxEditor: OutboxEditor;
   idempotency: Idempotency;

@@ -13,7 +13,9 @@ export type ErrorKind =
   | 'too_large'
   | 'unsupported_media'
   | 'rate_limited'
-  | 'internal';
+  | 'internal'
+  /** A dependency (the database) is down or not answering in time; nothing was done, retry later. */
+  | 'unavailable';
 
 export const errorCatalog = {
   SCHEMA_ERROR: { kind: 'invalid', meaning: 'The request does not match the schema; details name the field.' },
@@ -46,6 +48,10 @@ export const errorCatalog = {
   SMTP_URL_NOT_ALLOWED: { kind: 'invalid', meaning: "The project's SMTP relay points at a network this server may not call (MAILROOM_WEBHOOKS_ALLOW_PRIVATE)." },
   INVALID_UNSUBSCRIBE_LINK: { kind: 'forbidden', meaning: 'The unsubscribe link is malformed or its signature does not match.' },
   RATE_LIMITED: { kind: 'rate_limited', meaning: 'Too many requests; retry after the given delay.' },
+  DATABASE_UNAVAILABLE: {
+    kind: 'unavailable',
+    meaning: 'The database is unreachable or did not answer in time; nothing was committed. Retry after the Retry-After delay (with an Idempotency-Key where the endpoint takes one).',
+  },
   INTERNAL_ERROR: { kind: 'internal', meaning: 'An unexpected error; it has been logged.' },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 

@@ -22,20 +22,29 @@ export interface MailInput {
  */
 export function buildMail(input: MailInput): Mail.Options {
   const { message, project } = input;
-  const headers: Record<string, string> = { ...message.headers };
+  // Mailroom's own id, for matching, also when the Message-ID is the one an SMTP client wrote.
+  const headers: Record<string, string> = { ...message.headers, 'X-Mailroom-Id': message.id };
+  // To and Cc as an SMTP client wrote them (accept keeps them only for SMTP ingest): shown as written, delivered by the envelope.
+  const shownTo = takeHeader(headers, 'to');
+  const shownCc = takeHeader(headers, 'cc');
+  const from = message.from ?? project.settings.defaultSender ?? input.fallbackSender;
   const mail: Mail.Options = {
     messageId: message.messageIdHeader ?? undefined,
-    from: message.from ?? project.settings.defaultSender ?? input.fallbackSender,
+    from,
     // The display name given with the address (`"Bob" <bob@example.com>`); the envelope stays the bare address.
-    to: message.recipientName ? { name: message.recipientName, address: input.to } : input.to,
+    to: shownTo ?? (message.recipientName ? { name: message.recipientName, address: input.to } : input.to),
     subject: input.subject,
     headers,
   };
+  if (shownTo !== undefined || shownCc !== undefined) {
+    mail.envelope = { from, to: [input.to, ...message.cc, ...message.bcc] };
+    if (shownCc !== undefined) mail.cc = shownCc;
+  }
   if (input.html !== null) mail.html = input.html;
   mail.text = input.text;
   if (message.replyTo) mail.replyTo = message.replyTo;
-  if (message.cc.length) mail.cc = message.cc;
-  if (message.bcc.length) mail.bcc = message.bcc;
+  if (message.cc.length && mail.cc === undefined) mail.cc = message.cc;
+  if (message.bcc.length && !mail.envelope) mail.bcc = message.bcc;
   if (message.attachments.length) {
     mail.attachments = message.attachments.map((a) => ({
       filename: a.filename,
@@ -59,4 +68,13 @@ export function buildMail(input: MailInput): Mail.Options {
     };
   }
   return mail;
+}
+
+/** Removes and returns a header, whatever its case. */
+function takeHeader(headers: Record<string, string>, lowerName: string): string | undefined {
+  const name = Object.keys(headers).find((k) => k.toLowerCase() === lowerName);
+  if (name === undefined) return undefined;
+  const value = headers[name];
+  delete headers[name];
+  return value;
 }

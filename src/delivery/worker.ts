@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { AppliedChange, DeliveryStore } from '../core/delivery/types.js';
 import type { EventBus } from '../core/events.js';
 import type { OutboxMessage } from '../core/outbox/types.js';
+import { isMailroomError } from '../core/errors.js';
 import type { DeliveryConfig } from '../config.js';
 import type { ProjectCache } from './project-cache.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -32,6 +33,7 @@ const dueProjectsTtlMs = 200;
 export function createWorker(deps: WorkerDeps) {
   const { store, clock, config } = deps;
   let stopping = false;
+  let stoppedAt = 0;
   let wakeUp: (() => void) | undefined;
   let woken = false;
   let lastRecovery = 0;
@@ -109,7 +111,27 @@ export function createWorker(deps: WorkerDeps) {
       }),
     );
     const doneAt = clock.now();
-    emit(await store.recordOutcomes(deps.owner, doneAt, sent), doneAt);
+    emit(await untilRecorded(() => store.recordOutcomes(deps.owner, doneAt, sent), handOffAt + config.leaseMs), doneAt);
+  }
+
+  /**
+   * The mail has gone out: losing its outcome to a database outage would mean
+   * resending it after the lease runs out. So while the database is unavailable
+   * the outcome is retried (the lease still holds the rows) until the lease
+   * would end, or 10 s once the worker is stopping.
+   */
+  async function untilRecorded<T>(record: () => Promise<T>, leaseEnds: number): Promise<T> {
+    const stopDeadline = () => (stopping ? Math.min(leaseEnds, stoppedAt + 10_000) : leaseEnds);
+    for (;;) {
+      try {
+        return await record();
+      } catch (error) {
+        const retryable = isMailroomError(error) && error.code === 'DATABASE_UNAVAILABLE';
+        if (!retryable || clock.now() + 500 >= stopDeadline()) throw error;
+        deps.logger.warn({ owner: deps.owner }, 'database unavailable while recording sent mail; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
   }
 
   /** A slow relay must not let the lease run out under a batch that is still being sent. */
@@ -148,6 +170,7 @@ export function createWorker(deps: WorkerDeps) {
         if (batch.length > 0) await withLeaseRenewal(() => deliver(batch));
         else await idle(now);
       } catch (error) {
+        // Never fatal: a database outage ends up here too; back off, then claim again (its rows are released or their leases expire).
         deps.logger.error({ err: error, owner: deps.owner }, 'delivery batch failed; its messages are released');
         emit(await store.releaseLeases(deps.owner, clock.now()).catch(() => []), clock.now());
         await new Promise((resolve) => setTimeout(resolve, Math.min(config.pollMs, 1000)));
@@ -169,9 +192,15 @@ export function createWorker(deps: WorkerDeps) {
     /** Finishes the batch in hand (its sends complete and are recorded), then gives back anything unsent. */
     async stop(): Promise<void> {
       stopping = true;
+      stoppedAt = clock.now();
       wakeUp?.();
       await running;
-      emit(await store.releaseLeases(deps.owner, clock.now()), clock.now());
+      try {
+        emit(await store.releaseLeases(deps.owner, clock.now()), clock.now());
+      } catch (error) {
+        // The database is gone: the leases expire and another worker recovers the rows.
+        deps.logger.warn({ err: error, owner: deps.owner }, 'could not release leases on stop; they will expire');
+      }
     },
   };
 }

@@ -1,8 +1,11 @@
 /**
  * SMTP ingest (SMTP_INGEST_PORT): applications hand Mailroom mail over SMTP
  * instead of HTTP. AUTH PLAIN/LOGIN is required and the password is an API key
- * that holds `emails:send`; each accepted message goes through the one send
- * path (sendMessages), which commits every message of a transaction or none.
+ * that holds `emails:send`; each accepted message goes through the one accept
+ * use-case, which commits every message of a transaction or none. An
+ * `Idempotency-Key` (or `Resend-Idempotency-Key`) header has HTTP's meaning:
+ * the same key and message again within 24 h is answered as the first time
+ * and stores nothing; another message under the key is refused.
  *
  * No STARTTLS: run it on loopback or behind a TLS terminator (README).
  */
@@ -11,9 +14,11 @@ import { simpleParser } from 'mailparser';
 import type { Logger } from 'pino';
 import { hasPermission, type Principal } from '../core/auth/permissions.js';
 import { parseMailbox } from '../core/outbox/address.js';
-import type { NewMessage } from '../core/outbox/types.js';
+import type { AcceptRequest, Accepted } from '../core/outbox/accept.js';
+import { fingerprint, type Idempotency } from '../core/idempotency/idempotency.js';
+import { isMailroomError } from '../core/errors.js';
 import { smtpError, smtpReplyFor } from './smtp-reply.js';
-import { toNewMessages } from './to-new-messages.js';
+import { headerValue, toAcceptRequest } from './to-accept-request.js';
 
 export interface SmtpIngestDeps {
   host: string;
@@ -22,7 +27,8 @@ export interface SmtpIngestDeps {
   /** Largest accepted message, in bytes (MAILROOM_BODY_LIMIT). */
   sizeLimit: number;
   authenticateKey(key: string): Promise<Principal | undefined>;
-  sendMessages(projectId: string, messages: readonly NewMessage[]): Promise<string[]>;
+  accept(projectId: string, request: AcceptRequest): Promise<Accepted>;
+  idempotency: Idempotency;
   logger: Logger;
   /** How long close() waits for transactions in progress before dropping their connections. */
   closeTimeoutMs?: number;
@@ -70,11 +76,28 @@ export async function startSmtpIngest(deps: SmtpIngestDeps): Promise<SmtpIngest>
     if (bytes > deps.sizeLimit || stream.sizeExceeded) throw smtpError(552, `Message exceeds the size limit of ${deps.sizeLimit} bytes`);
     const projectId = session.user;
     if (!projectId) throw smtpError(530, 'Authentication required');
-    const parsed = await simpleParser(Buffer.concat(chunks));
-    const messages = toNewMessages(parsed, session.envelope.rcptTo.map((r) => r.address));
-    const ids = await deps.sendMessages(projectId, messages);
-    log.info({ projectId, messages: ids.length }, 'smtp message accepted');
-    return `OK: queued as ${ids.join(' ')}`;
+    const raw = Buffer.concat(chunks);
+    const parsed = await simpleParser(raw);
+    const rcptTo = session.envelope.rcptTo.map((r) => r.address);
+    const request = toAcceptRequest(parsed, rcptTo);
+    const key = headerValue(parsed, 'idempotency-key') ?? headerValue(parsed, 'resend-idempotency-key');
+    // The same message again means the same bytes to the same envelope.
+    const hash = fingerprint('SMTP', { rcptTo, raw: raw.toString('base64') });
+    try {
+      const { body, replayed } = await deps.idempotency.run(projectId, key, hash, async () => {
+        const { ids } = await deps.accept(projectId, request);
+        return { status: 250, body: { ids } };
+      });
+      const ids = (body as { ids: string[] }).ids;
+      log.info({ projectId, messages: ids.length, replayed }, 'smtp message accepted');
+      return `OK: queued as ${ids.join(' ')}`;
+    } catch (error) {
+      // A retry while the first is still being committed: the client should try again shortly.
+      if (isMailroomError(error) && error.code === 'IDEMPOTENCY_CONFLICT' && error.message.includes('in progress')) {
+        throw smtpError(451, error.message);
+      }
+      throw error;
+    }
   }
 
   const server = new SMTPServer({

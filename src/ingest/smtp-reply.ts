@@ -27,6 +27,7 @@ const codeForKind: Record<ErrorKind, number> = {
   unsupported_media: 554,
   rate_limited: 451,
   internal: 451,
+  unavailable: 451,
 };
 
 const oneLine = (text: string) => text.replace(/[\r\n\0]+/g, ' ').slice(0, 400);

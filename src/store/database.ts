@@ -4,6 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from './schema.js';
 import { openPostgres } from './dialects/postgres.js';
 import { openSqlite } from './dialects/sqlite.js';
+import type { Availability } from './availability.js';
 
 /**
  * What differs between engines is stated as capabilities, so the rest of the
@@ -27,14 +28,34 @@ export interface Engine {
   /** The raw handle on SQLite, for bulk inserts through one reused prepared statement. */
   readonly sqlite?: BetterSqlite3.Database;
   readonly schema?: string;
+  /** Recent unavailability failures: lets callers answer 503 at once while the database is known down. */
+  readonly availability: Availability;
   /** A printable location without credentials. */
   describe(): string;
   prepare?(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openEngine(url: string): Promise<Engine> {
-  const engine = url.startsWith('sqlite:') ? openSqlite(url) : openPostgres(url);
+/** Bounded waits on the database (config.ts fills them from MAILROOM_DB_* variables). */
+export interface EngineTimeouts {
+  /** PostgreSQL: longest wait for a pooled connection. */
+  readonly connectTimeoutMs: number;
+  /** PostgreSQL: statement_timeout; the client stops waiting shortly after. */
+  readonly queryTimeoutMs: number;
+  /** PostgreSQL: lock_timeout. */
+  readonly lockTimeoutMs: number;
+  /** SQLite: busy_timeout. */
+  readonly busyTimeoutMs: number;
+}
+
+export interface EngineOptions {
+  poolSize?: number;
+  /** Bounded waits; unset (migrations, CLI) waits as long as the database takes. */
+  timeouts?: EngineTimeouts;
+}
+
+export async function openEngine(url: string, options: EngineOptions = {}): Promise<Engine> {
+  const engine = url.startsWith('sqlite:') ? openSqlite(url, options) : openPostgres(url, options);
   await engine.prepare?.();
   return engine;
 }

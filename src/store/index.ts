@@ -14,16 +14,27 @@ import { createOutboxAdminStore } from './outbox-admin-store.js';
 import { createDeliveryStore } from './delivery-store.js';
 import { createSuppressionStore } from './suppression-store.js';
 import { createCaptureStore } from './capture-store.js';
-import { createWorkSignal } from './work-signal.js';
+import { createPgListener, createWorkSignal } from './pg-listener.js';
 import { createConnectionSlots } from './queries/transport-slots.js';
 
-export { openEngine, type Engine, type Capabilities } from './database.js';
+export { openEngine, type Engine, type Capabilities, type EngineOptions } from './database.js';
 export { migrateToLatest } from './migrate.js';
 export { createPgEventFeed } from './pg-event-feed.js';
+export { createPollingEventFeed } from './polling-event-feed.js';
+export { isUnavailable } from './availability.js';
 
-/** The Kysely implementations of the core ports, over one engine. */
-export function createStore(engine: Engine) {
+/** How long a readiness check waits for the database before calling it unreachable. */
+const pingTimeoutMs = 1_500;
+
+/**
+ * The Kysely implementations of the core ports, over one engine. `onError`
+ * hears what background connections (the PostgreSQL listener) run into.
+ */
+export function createStore(engine: Engine, onError: (error: unknown, context: string) => void = () => {}) {
+  // One LISTEN connection per process carries both "work is due" and "events committed".
+  const listener = engine.capabilities.listenNotify ? createPgListener(engine, onError) : undefined;
   return {
+    listener,
     engine,
     projects: createProjectStore(engine.db),
     verification: createVerificationStore(engine.db),
@@ -39,12 +50,22 @@ export function createStore(engine: Engine) {
     delivery: createDeliveryStore(engine),
     suppressions: createSuppressionStore(engine.db),
     captured: createCaptureStore(engine.db),
-    workSignal: createWorkSignal(engine),
+    workSignal: createWorkSignal(engine, listener),
     connectionSlots: createConnectionSlots(engine.db),
-    /** Readiness: a round trip to the database. */
+    /** Readiness: a round trip to the database, given up after 1.5 s (a frozen server never answers). */
     async ping(): Promise<void> {
-      await sql`select 1`.execute(engine.db);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the database did not answer within ${pingTimeoutMs} ms`)), pingTimeoutMs);
+      });
+      try {
+        await Promise.race([sql`select 1`.execute(engine.db), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
+    /** True just after a query failed because the database was unreachable (and nothing has succeeded since). */
+    knownDown: () => engine.availability.knownDown(),
   };
 }
 

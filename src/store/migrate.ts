@@ -5,7 +5,7 @@ import { migrationsFor } from './migrations/index.js';
 /** An arbitrary constant naming Mailroom's migration lock among PostgreSQL advisory locks. */
 const migrationLockId = 7_302_114_001;
 
-async function runMigrator(engine: Engine): Promise<string[]> {
+async function runMigrator(engine: Engine, target?: string): Promise<string[]> {
   const migrator = new Migrator({
     db: engine.db,
     provider: { getMigrations: async () => migrationsFor(engine.kind) },
@@ -14,7 +14,7 @@ async function runMigrator(engine: Engine): Promise<string[]> {
     // Kysely looks for its bookkeeping tables by name; with several schemas in one database it must be told which.
     ...(engine.schema ? { migrationTableSchema: engine.schema } : {}),
   });
-  const result: MigrationResultSet = await migrator.migrateToLatest();
+  const result: MigrationResultSet = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     const reason = result.error instanceof Error ? result.error.message : String(result.error);
@@ -38,4 +38,9 @@ export async function migrateToLatest(engine: Engine): Promise<string[]> {
     await lock.query('select pg_advisory_unlock($1)', [migrationLockId]).catch(() => undefined);
     lock.release();
   }
+}
+
+/** Applies migrations up to and including `name` only: upgrade tests build a database as an older release left it. */
+export async function migrateTo(engine: Engine, name: string): Promise<string[]> {
+  return runMigrator(engine, name);
 }

@@ -3,20 +3,34 @@ import type { DeliveryAttempt, MessageHistory, OutboxAdminStore, OutboxFilter } 
 import type { OutboxStatus } from '../core/outbox/lifecycle.js';
 import { likeEscape } from './like.js';
 import type { Database } from './schema.js';
-import { toOutboxMessage } from './outbox-store.js';
+import { withContents } from './outbox-store.js';
 import { updateMessageIf } from './queries/update-message-if.js';
 
 function applyFilter(eb: ExpressionBuilder<Database, 'outbox_messages'>, projectId: string, filter: OutboxFilter) {
   const conditions = [eb('project_id', '=', projectId)];
-  if (filter.statuses) conditions.push(eb('status', 'in', filter.statuses.length ? [...filter.statuses] : ['-none-']));
+  if (filter.statuses) {
+    if (filter.statuses.length === 0) return eb.val(false);
+    conditions.push(eb('status', 'in', [...filter.statuses]));
+  }
   if (filter.to) conditions.push(eb('recipient_email', '=', filter.to));
   if (filter.from) {
-    // Senders are stored formatted (`"Name" <a@b.c>`) or bare.
+    // Senders are stored formatted (`"Name" <a@b.c>`) or bare, on the shared content.
+    const from = filter.from;
     conditions.push(
-      eb.or([
-        eb(eb.fn('lower', ['from_address']), '=', filter.from),
-        sql<boolean>`lower(from_address) like ${`%<${likeEscape(filter.from)}>`} escape '\\'`,
-      ]),
+      eb(
+        'content_id',
+        'in',
+        eb
+          .selectFrom('outbox_contents')
+          .select('outbox_contents.id')
+          .where('outbox_contents.project_id', '=', projectId)
+          .where((c) =>
+            c.or([
+              c(c.fn('lower', ['from_address']), '=', from),
+              sql<boolean>`lower(from_address) like ${`%<${likeEscape(from)}>`} escape '\\'`,
+            ]),
+          ),
+      ),
     );
   }
   return eb.and(conditions);
@@ -34,7 +48,7 @@ export function createOutboxAdminStore(db: Kysely<Database>): OutboxAdminStore {
       }
       query = query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit);
       if (page.offset) query = query.offset(page.offset);
-      return (await query.execute()).map(toOutboxMessage);
+      return withContents(db, projectId, await query.execute());
     },
 
     async countMessages(projectId, filter) {
@@ -75,7 +89,7 @@ export function createOutboxAdminStore(db: Kysely<Database>): OutboxAdminStore {
     async updateIf(projectId, id, expected, patch, change, now) {
       if (!(await updateMessageIf(db, projectId, id, expected, patch, change, now))) return undefined;
       const row = await db.selectFrom('outbox_messages').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
-      return row && toOutboxMessage(row);
+      return row && (await withContents(db, projectId, [row]))[0];
     },
   };
 }

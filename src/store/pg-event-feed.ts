@@ -1,102 +1,71 @@
-import type pg from 'pg';
 import type { EventFeed, EventLog } from '../core/events/ports.js';
 import type { StoredEvent } from '../core/events/public-events.js';
-import type { Engine } from './database.js';
-import { eventsChannel } from './event-log.js';
+import type { PgListener } from './pg-listener.js';
 
-const reconnectDelayMs = 1_000;
-/** After a lost connection, at most this many missed events are replayed to local subscribers. */
-const catchUpLimit = 10_000;
+/** After a lost connection, events missed are read back in pages of this size. */
+const catchUpPage = 1_000;
 
 /**
- * The cross-process relay on PostgreSQL: one dedicated pooled connection
- * LISTENs on the instance's channel; a NOTIFY carries event ids and the rows
- * are read back, in arrival order. A lost connection is re-established and
- * the events committed meanwhile are read from the log.
+ * The event feed on PostgreSQL, over the process's one listener connection: a
+ * NOTIFY carries the ids of committed events and the rows are read back. After
+ * a reconnect the events committed meanwhile are read from the log by id.
+ * Events reach `onEvents` once and in increasing id order (appends commit in
+ * id order; see queries/append-events.ts), so a catch-up overlapping live
+ * notifications delivers nothing twice.
  */
-export function createPgEventFeed(engine: Engine, log: EventLog, onError: (error: unknown, context: string) => void): EventFeed {
-  const pool = engine.pool;
-  if (!pool) throw new Error('the PostgreSQL event feed needs a connection pool');
-  const channel = eventsChannel(engine.schema);
-  let client: pg.PoolClient | undefined;
-  let stopped = false;
+export function createPgEventFeed(listener: PgListener, log: EventLog, onError: (error: unknown, context: string) => void): EventFeed {
   let lastSeen = 0;
   let reading: Promise<void> = Promise.resolve();
-  let reconnectTimer: NodeJS.Timeout | undefined;
   let deliver: (events: StoredEvent[]) => void = () => {};
+  let unsubscribe: (() => Promise<void>) | undefined;
+  let stopped = false;
 
-  function enqueueRead(load: () => Promise<StoredEvent[]>): void {
-    reading = reading.then(async () => {
-      try {
-        const events = await load();
-        for (const e of events) lastSeen = Math.max(lastSeen, e.id);
-        if (events.length > 0 && !stopped) deliver(events);
-      } catch (error) {
-        onError(error, 'could not read notified events');
+  function hand(events: readonly StoredEvent[]): void {
+    const fresh = events.filter((e) => e.id > lastSeen);
+    if (fresh.length === 0 || stopped) return;
+    lastSeen = fresh[fresh.length - 1]!.id;
+    deliver(fresh);
+  }
+
+  function enqueue(read: () => Promise<void>, context: string): Promise<void> {
+    reading = reading.then(read).catch((error: unknown) => {
+      onError(error, context);
+      // The rows are in the log: the next reconnect or notification reads them; a failed read retries from lastSeen.
+      setTimeout(catchUp, 500).unref();
+    });
+    return reading;
+  }
+
+  function catchUp(): Promise<void> {
+    return enqueue(async () => {
+      for (;;) {
+        const page = await log.readSince(lastSeen, catchUpPage);
+        hand(page);
+        if (page.length < catchUpPage || stopped) return;
       }
-    });
-  }
-
-  function onNotification(message: pg.Notification): void {
-    if (message.channel !== channel || !message.payload) return;
-    const ids = message.payload.split(',').map(Number).filter(Number.isSafeInteger);
-    enqueueRead(() => log.readByIds(ids));
-  }
-
-  async function connect(): Promise<void> {
-    const c = await pool!.connect();
-    c.on('notification', onNotification);
-    c.on('error', (error) => {
-      onError(error, 'event listener connection lost');
-      if (client !== c) return;
-      client = undefined;
-      c.release(error);
-      scheduleReconnect();
-    });
-    try {
-      await c.query(`LISTEN "${channel}"`);
-    } catch (error) {
-      c.release(error instanceof Error ? error : true);
-      throw error;
-    }
-    client = c;
-  }
-
-  function scheduleReconnect(): void {
-    if (stopped || reconnectTimer) return;
-    reconnectTimer = setTimeout(() => {
-      reconnectTimer = undefined;
-      connect().then(
-        () => enqueueRead(() => log.readSince(lastSeen, catchUpLimit)),
-        (error: unknown) => {
-          onError(error, 'event listener could not reconnect');
-          scheduleReconnect();
-        },
-      );
-    }, reconnectDelayMs);
+    }, 'could not read missed events');
   }
 
   return {
     async start(onEvents) {
       deliver = onEvents;
-      await connect();
       // Catching up after a lost connection starts from here, not from the beginning of the log.
       lastSeen = (await log.latestId()) ?? 0;
+      unsubscribe = await listener.subscribe({
+        onEventIds: (ids) => void enqueue(async () => hand(await log.readByIds(ids.filter((id) => id > lastSeen))), 'could not read notified events'),
+        onReconnect: () => void catchUp(),
+      });
+    },
+    poke() {},
+    async caughtUp() {
+      const latest = (await log.latestId()) ?? 0;
+      while (lastSeen < latest && !stopped) {
+        await catchUp();
+      }
     },
     async stop() {
       stopped = true;
-      if (reconnectTimer) clearTimeout(reconnectTimer);
-      const c = client;
-      client = undefined;
-      if (c) {
-        c.off('notification', onNotification);
-        try {
-          await c.query(`UNLISTEN "${channel}"`);
-          c.release();
-        } catch (error) {
-          c.release(error instanceof Error ? error : true);
-        }
-      }
+      await unsubscribe?.();
       await reading;
     },
   };

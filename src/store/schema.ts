@@ -4,6 +4,7 @@
  * integers 0/1, structured values are JSON text, ids are UUID text.
  */
 import type { Generated } from 'kysely';
+import type { OutboxStatus, SkipReason } from '../core/outbox/lifecycle.js';
 
 export interface ProjectsTable {
   id: string;
@@ -45,10 +46,10 @@ export interface OutboxMessagesTable {
   /** Which endpoint created it: send-email, mail, batch, broadcast, resend, verification. */
   source: string;
   batch_id: string | null;
-  status: string;
-  skip_reason: string | null;
+  status: OutboxStatus;
+  skip_reason: SkipReason | null;
   last_error: string | null;
-  is_paused: number;
+  is_paused: Generated<number>;
   /** Higher is claimed first (verification codes and high-priority sends). */
   priority: number;
   /** Transactional mail carries no List-Unsubscribe. */
@@ -57,26 +58,18 @@ export interface OutboxMessagesTable {
   recipient_email: string | null;
   /** Added by 0003-send-api. */
   recipient_name: string | null;
-  from_address: string | null;
-  reply_to: string | null;
+  /** The shared content (outbox_contents) this recipient's message references. */
+  content_id: string;
   cc: string | null;
   bcc: string | null;
-  subject: string | null;
-  html: string | null;
-  text_body: string | null;
-  template_id: string | null;
-  template_variables: string | null;
-  draft_id: string | null;
-  headers: string | null;
-  tags: string | null;
-  attachments: string | null;
   locale: string | null;
+  /** Rendered output, kept only where it differs from the shared content (it depended on the recipient). */
   rendered_subject: string | null;
   rendered_html: string | null;
   rendered_text: string | null;
   run_at: number;
   scheduled_at: number | null;
-  attempts: number;
+  attempts: Generated<number>;
   lease_owner: string | null;
   lease_expires_at: number | null;
   /** Set just before the message is handed to SMTP; a crash after it may mean the mail went out. */
@@ -89,10 +82,44 @@ export interface OutboxMessagesTable {
   updated_at: number;
 }
 
+/** What a send request shares, stored once for all its recipients' messages. */
+export interface OutboxContentsTable {
+  id: string;
+  project_id: string;
+  from_address: string | null;
+  reply_to: string | null;
+  subject: string | null;
+  html: string | null;
+  text_body: string | null;
+  template_id: string | null;
+  template_variables: string | null;
+  draft_id: string | null;
+  headers: string | null;
+  tags: string | null;
+  /** JSON list of {filename, contentType, hash, size}; the bytes are in attachment_blobs. */
+  attachments: string | null;
+  /** The text part made from the html, when it does not depend on the recipient (no template, no variables). */
+  rendered_text: string | null;
+  created_at: number;
+  /** Set when retention removed the bodies and attachments. */
+  pruned_at: number | null;
+}
+
+/** Attachment bytes, once per project and content hash however many messages carry them. */
+export interface AttachmentBlobsTable {
+  project_id: string;
+  /** sha256 of the decoded bytes, hex. */
+  hash: string;
+  /** base64 */
+  content: string;
+  size: number;
+  created_at: number;
+}
+
 export interface OutboxTransitionsTable {
   id: Generated<number>;
   message_id: string;
-  status: string;
+  status: OutboxStatus;
   reason: string | null;
   at: number;
 }
@@ -290,6 +317,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   users: UsersTable;
   outbox_messages: OutboxMessagesTable;
+  outbox_contents: OutboxContentsTable;
+  attachment_blobs: AttachmentBlobsTable;
   outbox_transitions: OutboxTransitionsTable;
   delivery_attempts: DeliveryAttemptsTable;
   drafts: DraftsTable;

@@ -2,6 +2,8 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { EmailBlock, EmailTemplate, TemplateStore, TemplateWrite, Translations } from '../core/templates/types.js';
 import type { Database, EmailBlocksTable, EmailTemplatesTable } from './schema.js';
 import { parseJson } from './json.js';
+import { appendEvents } from './queries/append-events.js';
+import { toPublicEvent } from '../core/events/public-events.js';
 
 function toBlock(row: Selectable<EmailBlocksTable>): EmailBlock {
   return {
@@ -115,18 +117,24 @@ export function createTemplateStore(db: Kysely<Database>): TemplateStore {
       return rows.map(toBlock);
     },
     async insertBlock(block) {
-      await db
-        .insertInto('email_blocks')
-        .values({ id: block.uuid, project_id: block.projectId, name: block.name, content: block.content, created_at: block.createdAt, updated_at: block.updatedAt })
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('email_blocks')
+          .values({ id: block.uuid, project_id: block.projectId, name: block.name, content: block.content, created_at: block.createdAt, updated_at: block.updatedAt })
+          .execute();
+        await appendEvents(trx, [toPublicEvent('block:add', block)], block.updatedAt ?? block.createdAt);
+      });
     },
     async updateBlock(block) {
-      await db
-        .updateTable('email_blocks')
-        .set({ name: block.name, content: block.content, updated_at: block.updatedAt })
-        .where('project_id', '=', block.projectId)
-        .where('id', '=', block.uuid)
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('email_blocks')
+          .set({ name: block.name, content: block.content, updated_at: block.updatedAt })
+          .where('project_id', '=', block.projectId)
+          .where('id', '=', block.uuid)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) > 0) await appendEvents(trx, [toPublicEvent('block:update', block)], block.updatedAt ?? block.createdAt);
+      });
     },
     async deleteBlock(projectId, uuid) {
       const usedBy = async () =>
@@ -136,8 +144,11 @@ export function createTemplateStore(db: Kysely<Database>): TemplateStore {
       const users = await usedBy();
       if (users.length > 0) return { deleted: false, usedBy: users };
       try {
-        const result = await db.deleteFrom('email_blocks').where('project_id', '=', projectId).where('id', '=', uuid).executeTakeFirst();
-        return { deleted: Number(result.numDeletedRows) > 0, usedBy: [] };
+        return await db.transaction().execute(async (trx) => {
+          const row = await trx.deleteFrom('email_blocks').where('project_id', '=', projectId).where('id', '=', uuid).returningAll().executeTakeFirst();
+          if (row) await appendEvents(trx, [toPublicEvent('block:delete', toBlock(row))], Date.now());
+          return { deleted: row !== undefined, usedBy: [] };
+        });
       } catch (error) {
         // A template started using the block between the check and the delete: the foreign key refused it.
         if (violation(error) === 'foreign-key') return { deleted: false, usedBy: await usedBy() };
@@ -166,6 +177,7 @@ export function createTemplateStore(db: Kysely<Database>): TemplateStore {
         db.transaction().execute(async (trx) => {
           await trx.insertInto('email_templates').values(templateRow(template)).execute();
           await writeRefs(trx, template);
+          await appendEvents(trx, [toPublicEvent('template:add', template)], template.updatedAt ?? template.createdAt);
         }),
       );
     },
@@ -173,14 +185,24 @@ export function createTemplateStore(db: Kysely<Database>): TemplateStore {
       const { id: _id, project_id: _p, created_at: _c, ...changes } = templateRow(template);
       return templateWrite(() =>
         db.transaction().execute(async (trx) => {
-          await trx.updateTable('email_templates').set(changes).where('project_id', '=', template.projectId).where('id', '=', template.uuid).execute();
+          const result = await trx
+            .updateTable('email_templates')
+            .set(changes)
+            .where('project_id', '=', template.projectId)
+            .where('id', '=', template.uuid)
+            .executeTakeFirst();
           await writeRefs(trx, template);
+          if (Number(result.numUpdatedRows) > 0) await appendEvents(trx, [toPublicEvent('template:update', template)], template.updatedAt ?? template.createdAt);
         }),
       );
     },
     async deleteTemplate(projectId, uuid) {
-      const result = await db.deleteFrom('email_templates').where('project_id', '=', projectId).where('id', '=', uuid).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.deleteFrom('email_templates').where('project_id', '=', projectId).where('id', '=', uuid).returningAll().executeTakeFirst();
+        if (!row) return false;
+        await appendEvents(trx, [toPublicEvent('template:delete', toTemplate(row, []))], Date.now());
+        return true;
+      });
     },
   };
 }

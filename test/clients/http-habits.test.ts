@@ -11,9 +11,9 @@ describe('HTTP habits', () => {
   const bearer = () => ({ authorization: `Bearer ${m.project.secret_server_key}` });
 
   it('takes Content-Type: application/json with an empty body as no body', async () => {
-    const [id] = await m.core.send.sendMessages(m.project.project_id, [
-      { source: 'mail', recipient: { email: 'a@example.com' }, subject: 's', html: '<p>h</p>', scheduledAt: Date.now() + 3_600_000 },
-    ]);
+    const { ids: [id] } = await m.core.accept.accept(m.project.project_id, {
+      source: 'mail', to: [{ email: 'a@example.com' }], subject: 's', content: { kind: 'body', html: '<p>h</p>' }, scheduledAt: Date.now() + 3_600_000,
+    });
     for (const url of [`/emails/${id}/cancel`, `/mail/emails/${id}/resend`]) {
       const res = await m.app.inject({ method: 'POST', url, headers: { ...bearer(), 'content-type': 'application/json' }, payload: '' });
       expect(res.statusCode, url).toBe(200);

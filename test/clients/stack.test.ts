@@ -30,10 +30,10 @@ describe.each(engineKinds)('@stackframe/js against Mailroom on %s', (engine) => 
 
   /** An email due in an hour, so it waits in the outbox while the test edits it. */
   async function scheduledEmail(subject = 'Later'): Promise<string> {
-    const [id] = await m.core.send.sendMessages(m.project.project_id, [
-      { source: 'send-email', recipient: { email: 'later@example.com' }, subject, html: '<p>later</p>', scheduledAt: Date.now() + hour },
-    ]);
-    return id!;
+    const { ids } = await m.core.accept.accept(m.project.project_id, {
+      source: 'send-email', to: [{ email: 'later@example.com' }], subject, content: { kind: 'body', html: '<p>later</p>' }, scheduledAt: Date.now() + hour,
+    });
+    return ids[0]!;
   }
 
   it('sendEmail reaches the SMTP server, and the admin outbox lists and reads it in Stack shape', async () => {

@@ -171,8 +171,13 @@ describe.each(engineKinds)('delivery over SMTP on %s', (engine) => {
     // The outbox API pauses with a compare-and-set on an editable status; do the same while the worker renders.
     renderer.render = async (request) => {
       if (request.subject === 'pause me' || request.subject === 'cancel me') {
-        const to = request.subject === 'pause me' ? { status: 'paused' } : { status: 'skipped', skip_reason: 'cancelled' };
-        await db.updateTable('outbox_messages').set(to).where('subject', '=', request.subject).where('status', '=', 'rendering').execute();
+        const to = request.subject === 'pause me' ? { status: 'paused' as const } : { status: 'skipped' as const, skip_reason: 'cancelled' as const };
+        await db
+          .updateTable('outbox_messages')
+          .set(to)
+          .where('content_id', 'in', db.selectFrom('outbox_contents').select('id').where('subject', '=', request.subject))
+          .where('status', '=', 'rendering')
+          .execute();
       }
       return original(request);
     };

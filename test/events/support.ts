@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import WebSocket from 'ws';
-import type { BlockEventPayload, TemplateEventPayload } from '../../src/core/events.js';
+import type { BlockEventPayload, EventMap, TemplateEventPayload } from '../../src/core/events.js';
+import { toPublicEvent, type PublicSource } from '../../src/core/events/public-events.js';
 import type { TestMailroom } from '../support/mailroom.js';
 
 export type EventMessage = { type: string; eventId?: number } & Record<string, unknown>;
@@ -144,4 +145,13 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * Commits one event the way a change would (the store writes events in the
+ * change's transaction), and tells the hub to look now. In call order.
+ */
+export async function raise<K extends PublicSource>(m: TestMailroom, name: K, payload: EventMap[K]): Promise<void> {
+  await m.core.store.events.append([toPublicEvent(name, payload)], Date.now());
+  m.core.events.emit(name, payload);
 }

@@ -4,7 +4,7 @@ import { engineKinds } from '../support/engines.js';
 import { startTestMailroom, type TestMailroom } from '../support/mailroom.js';
 import { classifyAddress } from '../../src/core/webhooks/address-policy.js';
 import { postWebhook } from '../../src/webhooks/post-webhook.js';
-import { block, eventually, startReceiver } from './support.js';
+import { block, eventually, startReceiver, raise } from './support.js';
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
@@ -56,8 +56,8 @@ describe.each(engineKinds)('webhooks on %s', (engine) => {
   it('delivers signed events that the standardwebhooks package verifies, only the subscribed types', async () => {
     const { secret, id } = (await create({ url: receiver.url, events: ['email.queued', 'email.block.created'] })).json();
     const [messageId] = await send();
-    m.core.events.emit('block:update', block(m.project.project_id, { uuid: 'not-subscribed' }));
-    m.core.events.emit('block:add', block(m.project.project_id, { uuid: 'b1', name: 'footer', content: '<p>f</p>', createdAt: 1_700_000_000_000 }));
+    await raise(m, 'block:update', block(m.project.project_id, { uuid: 'not-subscribed' }));
+    await raise(m, 'block:add', block(m.project.project_id, { uuid: 'b1', name: 'footer', content: '<p>f</p>', createdAt: 1_700_000_000_000 }));
     const requests = await receiver.waitForRequests(2);
     const verifier = new Webhook(secret);
     const bodies = requests.map((r) => {
@@ -252,7 +252,7 @@ describe.each(engineKinds)('webhooks on %s', (engine) => {
     expect((await m.request({ method: 'GET', url: '/api/v1/webhooks', headers: m.serverHeaders })).json().items).toEqual([]);
 
     // Nothing reaches the receiver: no endpoint was created.
-    m.core.events.emit('block:add', block(m.project.project_id));
+    await raise(m, 'block:add', block(m.project.project_id));
     await new Promise((r) => setTimeout(r, 200));
     expect(receiver.requests).toHaveLength(0);
 

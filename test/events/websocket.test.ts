@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engineKinds } from '../support/engines.js';
 import { startTestMailroom, type TestMailroom } from '../support/mailroom.js';
-import { block, closeClient, listen, openClient, openReadyClient, template, type EventClient, type EventMessage } from './support.js';
+import { block, closeClient, listen, openClient, openReadyClient, template, type EventClient, type EventMessage, raise } from './support.js';
 
 describe.each(engineKinds)('WebSocket events on %s', (engine) => {
   let m: TestMailroom;
@@ -33,14 +33,14 @@ describe.each(engineKinds)('WebSocket events on %s', (engine) => {
     const otherProject = track(await openReadyClient(url, { 'x-stack-secret-server-key': other.secret_server_key, 'x-stack-project-id': other.project_id }));
 
     const p = m.project.project_id;
-    m.core.events.emit('block:add', block(other.project_id, { uuid: 'o1' }));
-    m.core.events.emit('block:add', block(p, { uuid: 'b1', name: 'header', content: '<h1>Hi</h1>', createdAt: 1000, updatedAt: 2000 }));
-    m.core.events.emit('template:update', template(p, { uuid: 't1' }));
+    await raise(m, 'block:add', block(other.project_id, { uuid: 'o1' }));
+    await raise(m, 'block:add', block(p, { uuid: 'b1', name: 'header', content: '<h1>Hi</h1>', createdAt: 1000, updatedAt: 2000 }));
+    await raise(m, 'template:update', template(p, { uuid: 't1' }));
     const [e1] = await m.core.enqueue(p, [{ source: 'mail', recipient: { email: 'a@example.com' }, subject: 's', html: 'h' }]);
-    m.core.events.emit('block:delete', block(p, { uuid: 'b2' }));
-    m.core.events.emit('template:delete', template(p, { uuid: 't2' }));
+    await raise(m, 'block:delete', block(p, { uuid: 'b2' }));
+    await raise(m, 'template:delete', template(p, { uuid: 't2' }));
     const [e2] = await m.core.enqueue(p, [{ source: 'mail', recipient: { email: 'b@example.com' }, subject: 's', html: 'h', scheduledAt: Date.now() + 60_000 }]);
-    m.core.events.emit('block:update', block(other.project_id, { uuid: 'o2' }));
+    await raise(m, 'block:update', block(other.project_id, { uuid: 'o2' }));
 
     // Events reach a connection in id order, so once its last readable event is in, nothing it may read is missing.
     await all.waitFor((x) => x.id === e2);
@@ -94,7 +94,7 @@ describe.each(engineKinds)('WebSocket events on %s', (engine) => {
   it('accepts ?api_key= (and ?project_id=) for browsers, which cannot set headers', async () => {
     const key = await scopedKey(['email.blocks:read']);
     const viaQuery = track(await openReadyClient(`${base}/api/v1/events?api_key=${key}&project_id=${m.project.project_id}`));
-    m.core.events.emit('block:add', block(m.project.project_id, { uuid: 'q1' }));
+    await raise(m, 'block:add', block(m.project.project_id, { uuid: 'q1' }));
     await viaQuery.waitFor((x) => x.uuid === 'q1');
     const other = await m.core.projects.createProject({ name: 'other' });
     await expect(openClient(`${base}/api/v1/events?api_key=${key}&project_id=${other.project_id}`)).rejects.toMatchObject({ statusCode: 401 });
@@ -104,19 +104,19 @@ describe.each(engineKinds)('WebSocket events on %s', (engine) => {
     const p = m.project.project_id;
     const url = `${base}/api/v1/events`;
     const first = await openReadyClient(url, m.serverHeaders);
-    m.core.events.emit('block:add', block(p, { uuid: 'r1' }));
-    m.core.events.emit('block:add', block(p, { uuid: 'r2' }));
+    await raise(m, 'block:add', block(p, { uuid: 'r1' }));
+    await raise(m, 'block:add', block(p, { uuid: 'r2' }));
     const seen = await first.waitFor((x) => x.uuid === 'r2');
     await closeClient(first);
     const r1 = first.messages.find((x) => x.uuid === 'r1')!;
 
     // Raised while no client was connected.
-    m.core.events.emit('block:update', block(p, { uuid: 'r3' }));
-    m.core.events.emit('block:add', block((await m.core.projects.createProject({ name: 'x' })).project_id, { uuid: 'foreign' }));
+    await raise(m, 'block:update', block(p, { uuid: 'r3' }));
+    await raise(m, 'block:add', block((await m.core.projects.createProject({ name: 'x' })).project_id, { uuid: 'foreign' }));
     await m.core.eventHub.flushed();
 
     const resumed = track(await openReadyClient(`${url}?after=${seen.eventId}`, m.serverHeaders));
-    m.core.events.emit('block:delete', block(p, { uuid: 'r4' }));
+    await raise(m, 'block:delete', block(p, { uuid: 'r4' }));
     await resumed.waitFor((x) => x.uuid === 'r4');
     expect(types(resumed)).toEqual(['EMAIL_BLOCK_UPDATE:r3', 'EMAIL_BLOCK_DELETE:r4']);
     expect(resumed.messages.map((x) => x.type)).toEqual(['EMAIL_BLOCK_UPDATE', 'READY', 'EMAIL_BLOCK_DELETE']);
@@ -126,7 +126,7 @@ describe.each(engineKinds)('WebSocket events on %s', (engine) => {
 
     // Everything older than now falls out of the window; a later event remains.
     await m.core.store.events.prune(Date.now() + 1);
-    m.core.events.emit('block:add', block(p, { uuid: 'r5' }));
+    await raise(m, 'block:add', block(p, { uuid: 'r5' }));
     await m.core.eventHub.flushed();
     const late = track(await openReadyClient(`${url}?after=${r1.eventId}`, m.serverHeaders));
     const gap = late.messages[0]!;
@@ -164,7 +164,7 @@ describe('a slow WebSocket consumer', () => {
       // 10 MB in bursts of 128 kB: more than the kernel buffers the paused reader, never more than the limit at once.
       const content = 'x'.repeat(32 * 1024);
       for (let round = 0; round < 80; round++) {
-        for (let i = 0; i < 4; i++) m.core.events.emit('block:add', block(m.project.project_id, { uuid: `s${round * 4 + i}`, content }));
+        for (let i = 0; i < 4; i++) await raise(m, 'block:add', block(m.project.project_id, { uuid: `s${round * 4 + i}`, content }));
         await m.core.eventHub.flushed();
         await fast.waitFor((x: EventMessage) => x.uuid === `s${round * 4 + 3}`);
       }

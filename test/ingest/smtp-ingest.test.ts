@@ -97,8 +97,54 @@ describe.each(engineKinds)('SMTP ingest on %s', (engine) => {
     expect(first.to.sort()).toEqual(['a@example.com', 'c@example.com']);
     expect((await parse(first)).cc).toMatchObject({ text: 'c@example.com' });
     const second = sink!.received.find((r) => r.to.includes('b@example.com'))!;
+    // The envelope carries only b; the Cc header shows what the client wrote, on every copy.
     expect(second.to).toEqual(['b@example.com']);
-    expect((await parse(second)).cc).toBeUndefined();
+    expect((await parse(second)).cc).toMatchObject({ text: 'c@example.com' });
+  });
+
+  it('keeps what the client wrote: Message-ID, custom headers, To and Cc with display names; Mailroom\'s id in X-Mailroom-Id', async () => {
+    await start();
+    const info = await secret().sendMail({
+      from: 'app@example.com',
+      to: ['"Ann Example" <a@example.com>', '"Bob" <b@example.com>'],
+      cc: '"Carol" <c@example.com>',
+      subject: 'Thread',
+      text: 'hi',
+      messageId: '<thread-1@client.example>',
+      headers: { 'X-Entity-Ref-ID': 'ref-42', 'List-Id': 'News <news.example.com>', 'Date': 'Mon, 1 Jan 2024 00:00:00 +0000' },
+    });
+    const items = await outbox();
+    expect(items).toHaveLength(2);
+    await sink!.waitFor(2);
+    for (const name of ['a@example.com', 'b@example.com']) {
+      const arrived = sink!.received.find((r) => r.to.includes(name))!;
+      const mail = await parse(arrived);
+      expect(mail.messageId).toBe('<thread-1@client.example>');
+      expect(mail.headers.get('x-entity-ref-id')).toBe('ref-42');
+      expect(mail.headerLines.find((h) => h.key === 'list-id')?.line.toLowerCase()).toBe('list-id: news <news.example.com>');
+      expect(mail.to).toMatchObject({ value: [{ address: 'a@example.com', name: 'Ann Example' }, { address: 'b@example.com', name: 'Bob' }] });
+      expect(mail.cc).toMatchObject({ value: [{ address: 'c@example.com', name: 'Carol' }] });
+      const own = items.find((i) => i.recipient_email === name)!;
+      expect(mail.headers.get('x-mailroom-id')).toBe(own.id);
+      expect(info.response).toContain(own.id);
+    }
+    // The Cc recipient is in the envelope of exactly one copy.
+    expect(sink!.received.filter((r) => r.to.includes('c@example.com'))).toHaveLength(1);
+  });
+
+  it('honours Idempotency-Key and Resend-Idempotency-Key as HTTP does: a replay stores nothing, another message under the key is refused', async () => {
+    await start();
+    const mail = { from: 'app@example.com', to: 'a@example.com', subject: 'Once', text: 'hi', messageId: '<once@client.example>', date: new Date(0) };
+    const first = await secret().sendMail({ ...mail, headers: { 'Idempotency-Key': 'k-1' } });
+    const again = await secret().sendMail({ ...mail, headers: { 'Idempotency-Key': 'k-1' } });
+    expect(again.response).toBe(first.response);
+    expect(await outbox()).toHaveLength(1);
+    const other = await failure(secret().sendMail({ ...mail, text: 'changed', headers: { 'Idempotency-Key': 'k-1' } }));
+    expect(other.responseCode).toBe(550);
+    expect(other.response).toContain('Idempotency-Key');
+    await secret().sendMail({ ...mail, headers: { 'Resend-Idempotency-Key': 'k-2' } });
+    await secret().sendMail({ ...mail, headers: { 'Resend-Idempotency-Key': 'k-2' } });
+    expect(await outbox()).toHaveLength(2);
   });
 
   it('refuses a wrong key, a key of another project named by the username, and a key without emails:send (535)', async () => {

@@ -15,10 +15,14 @@ describe.each(engineKinds)('outbox list, get and PATCH on %s', (engine) => {
   const get = (id: string, headers = m.serverHeaders) => m.request({ method: 'GET', url: `/api/v1/emails/outbox/${id}`, headers });
   /** Sends one email and returns its outbox id. */
   async function sendOne(options: { scheduledAt?: number; subject?: string } = {}): Promise<string> {
-    const [id] = await m.core.send.sendMessages(m.project.project_id, [
-      { source: 'send-email', recipient: { email: 'user@example.com' }, subject: options.subject ?? 'Verify your email', html: '<html>...</html>', scheduledAt: options.scheduledAt ?? null },
-    ]);
-    return id!;
+    const { ids } = await m.core.accept.accept(m.project.project_id, {
+      source: 'send-email',
+      to: [{ email: 'user@example.com' }],
+      subject: options.subject ?? 'Verify your email',
+      content: { kind: 'body', html: '<html>...</html>' },
+      scheduledAt: options.scheduledAt ?? null,
+    });
+    return ids[0]!;
   }
 
   it('pauses with the seed example verbatim and answers the seed fields', async () => {
@@ -209,8 +213,13 @@ describe.each(engineKinds)('outbox list, get and PATCH on %s', (engine) => {
     try {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const [id] = await fresh.core.send.sendMessages(fresh.project.project_id, [{ source: 'mail', recipient: { email: `r${i}@example.com` }, subject: `s${i}`, html: 'h' }]);
-        ids.push(id!);
+        const accepted = await fresh.core.accept.accept(fresh.project.project_id, {
+          source: 'mail',
+          to: [{ email: `r${i}@example.com` }],
+          subject: `s${i}`,
+          content: { kind: 'body', html: 'h' },
+        });
+        ids.push(accepted.ids[0]!);
         await new Promise((r) => setTimeout(r, 2));
       }
       await forceStatus(fresh, ids[0]!, 'sent');

@@ -28,6 +28,12 @@ export async function startTestMailroom(
     DATABASE_URL: freshDatabaseUrl(engine),
     MAILROOM_WORKERS: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // The production bounds (a few seconds) would turn a busy test machine's slow queries into 503s;
+    // the database-fault tests (test/chaos) run real processes with the defaults.
+    MAILROOM_DB_STATEMENT_TIMEOUT_MS: '60000',
+    MAILROOM_DB_LOCK_TIMEOUT_MS: '60000',
+    MAILROOM_DB_CONNECT_TIMEOUT_MS: '30000',
+    MAILROOM_SQLITE_BUSY_TIMEOUT_MS: '30000',
     ...options.env,
   });
   const mailroom = await createMailroom(config, { logger: createLogger(config.logLevel), ...(options.clock ? { clock: options.clock } : {}) });

@@ -6,8 +6,8 @@ import type { TestMailroom } from './mailroom.js';
 export async function forceStatus(m: TestMailroom, id: string, status: OutboxStatus, extra: { sent_at?: number; last_error?: string } = {}): Promise<void> {
   const db = m.core.engine.db;
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('outbox_messages').set({ status, ...extra }).where('id', '=', id).execute();
-    await recordTransitions(trx, [{ messageId: id, status, reason: 'test', at: Date.now() }]);
+    const row = await trx.updateTable('outbox_messages').set({ status, ...extra }).where('id', '=', id).returning('project_id').executeTakeFirstOrThrow();
+    await recordTransitions(trx, [{ messageId: id, projectId: row.project_id, status, reason: 'test', at: Date.now() }]);
   });
 }
 

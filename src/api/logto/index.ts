@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { highPriority } from '../../core/outbox/send.js';
+import { highPriority } from '../../core/outbox/accept.js';
 import { templateTypes, type TemplateType } from '../../core/templates/typed-types.js';
 import { principalOf } from '../shared/auth.js';
 import { errorSchemas, logtoFamily } from '../shared/families.js';

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { toMailroomError } from '../shared/to-mailroom-error.js';
 import { sendLimits } from '../../core/outbox/limits.js';
-import type { NewMessage } from '../../core/outbox/types.js';
 import { principalOf } from '../shared/auth.js';
 import { errorSchemas } from '../shared/families.js';
 import { idempotencyHeaderSchema, idempotent } from '../shared/idempotent.js';
 import type { ApiDeps } from '../deps.js';
 import { mailMessageSchema } from './schemas.js';
-import { toNewMessages, type MailMessageBody } from './to-new-message.js';
+import { toAcceptRequest, type MailMessageBody } from './to-accept-request.js';
+import { isMailroomError, type MailroomError } from '../../core/errors.js';
+import type { AcceptRequest } from '../../core/outbox/accept.js';
 
 type ItemResult = { index: number; ids: string[]; id: string } | { index: number; error: { code: string; message: string } };
 
@@ -57,28 +57,23 @@ export function batchRoute(app: FastifyInstance, deps: ApiDeps): void {
     async (request, reply) =>
       idempotent(deps.idempotency, request, reply, async () => {
         const batchId = randomUUID();
-        const accepted: Array<{ index: number; messages: NewMessage[] }> = [];
-        const results: ItemResult[] = [];
-        const projectId = principalOf(request).projectId;
-        for (const [index, email] of request.body.emails.entries()) {
+        // A body that cannot even be mapped is that item's error, like one accept refuses.
+        const requests = request.body.emails.map((email): AcceptRequest | MailroomError => {
           try {
-            const messages: NewMessage[] = [];
-            for (const m of toNewMessages(email, 'batch', batchId)) messages.push(await deps.send.check(projectId, m));
-            accepted.push({ index, messages });
+            return toAcceptRequest(email, 'batch', batchId);
           } catch (error) {
-            const e = toMailroomError(error);
-            if (e.kind === 'internal') throw error;
-            results.push({ index, error: { code: e.code, message: `emails[${index}].${e.message}` } });
+            if (!isMailroomError(error)) throw error;
+            return error;
           }
-        }
-        const ids = await deps.send.commitChecked(projectId, accepted.flatMap((a) => a.messages));
+        });
+        const mapped = requests.filter((r): r is AcceptRequest => !(r instanceof Error));
+        const outcomes = await deps.accept.acceptEach(principalOf(request).projectId, mapped);
         let next = 0;
-        for (const a of accepted) {
-          const mine = ids.slice(next, next + a.messages.length);
-          next += a.messages.length;
-          results.push({ index: a.index, id: mine[0]!, ids: mine });
-        }
-        results.sort((x, y) => x.index - y.index);
+        const results: ItemResult[] = requests.map((r, index) => {
+          const outcome = r instanceof Error ? { error: r } : outcomes[next++]!;
+          if ('error' in outcome) return { index, error: { code: outcome.error.code, message: `emails[${index}].${outcome.error.message}` } };
+          return { index, id: outcome.accepted.ids[0]!, ids: outcome.accepted.ids };
+        });
         return { status: 200, body: { batchId, results } };
       }),
   );

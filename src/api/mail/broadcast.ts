@@ -5,7 +5,7 @@ import { errorSchemas } from '../shared/families.js';
 import { idempotencyHeaderSchema, idempotent } from '../shared/idempotent.js';
 import type { ApiDeps } from '../deps.js';
 import { broadcastSchema } from './schemas.js';
-import { mailContent, type MailMessageBody } from './to-new-message.js';
+import { toAcceptRequest, type MailMessageBody } from './to-accept-request.js';
 
 /** The same content to up to 100,000 addresses, each its own message, committed in one bulk insert. */
 export function broadcastRoute(app: FastifyInstance, deps: ApiDeps): void {
@@ -30,8 +30,11 @@ export function broadcastRoute(app: FastifyInstance, deps: ApiDeps): void {
     async (request, reply) =>
       idempotent(deps.idempotency, request, reply, async () => {
         const batchId = randomUUID();
-        const content = { ...mailContent(request.body), source: 'broadcast', batchId };
-        const ids = await deps.send.broadcast(principalOf(request).projectId, content, request.body.to);
+        const { ids } = await deps.accept.accept(principalOf(request).projectId, {
+          ...toAcceptRequest(request.body, 'broadcast', batchId),
+          copies: 'refused',
+          fields: { to: 'to' },
+        });
         return { status: 200, body: { batchId, count: ids.length, ids } };
       }),
   );

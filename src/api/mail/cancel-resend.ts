@@ -41,8 +41,8 @@ export function cancelResendRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (request, reply) =>
       idempotent(deps.idempotency, request, reply, async () => {
         const projectId = principalOf(request).projectId;
-        const id = await deps.send.resend(projectId, request.params.id);
-        return { status: 200, body: serializeMailEmail(await deps.outboxQueries.get(projectId, id)) };
+        const accepted = await deps.accept.resend(projectId, request.params.id);
+        return { status: 200, body: serializeMailEmail(accepted.first()) };
       }),
   );
 }

@@ -6,7 +6,7 @@ import { idempotencyHeaderSchema, idempotent } from '../shared/idempotent.js';
 import type { ApiDeps } from '../deps.js';
 import { mailEmailSchema, mailMessageSchema } from './schemas.js';
 import { serializeMailEmail } from './serialize.js';
-import { toNewMessages, type MailMessageBody } from './to-new-message.js';
+import { toAcceptRequest, type MailMessageBody } from './to-accept-request.js';
 
 export function sendRoute(app: FastifyInstance, deps: ApiDeps): void {
   app.post<{ Body: MailMessageBody }>(
@@ -28,10 +28,8 @@ export function sendRoute(app: FastifyInstance, deps: ApiDeps): void {
       idempotent(deps.idempotency, request, reply, async () => {
         const projectId = principalOf(request).projectId;
         const to = Array.isArray(request.body.to) ? request.body.to : [request.body.to];
-        const messages = toNewMessages(request.body, 'mail', to.length > 1 ? randomUUID() : null);
-        const ids = await deps.send.sendMessages(projectId, messages);
-        const first = await deps.outboxQueries.get(projectId, ids[0]!);
-        return { status: 200, body: { ...serializeMailEmail(first), ids } };
+        const accepted = await deps.accept.accept(projectId, toAcceptRequest(request.body, 'mail', to.length > 1 ? randomUUID() : null));
+        return { status: 200, body: { ...serializeMailEmail(accepted.first()), ids: accepted.ids } };
       }),
   );
 }

@@ -6,7 +6,7 @@ import { errorSchemas } from '../shared/families.js';
 import type { ApiDeps } from '../deps.js';
 import { emailIdParams, resendEmailObjectSchema } from './schemas.js';
 import { serializeResendEmail } from './serialize.js';
-import { parseScheduledAt } from './to-new-message.js';
+import { parseScheduledAt } from './to-accept-request.js';
 
 const idAnswer = { type: 'object', properties: { object: { type: 'string' }, id: { type: 'string' } } } as const;
 

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { isMailroomError, MailroomError } from '../../core/errors.js';
+import type { AcceptRequest } from '../../core/outbox/accept.js';
 import { sendLimits } from '../../core/outbox/limits.js';
-import type { NewMessage } from '../../core/outbox/types.js';
 import { principalOf } from '../shared/auth.js';
 import { errorSchemas } from '../shared/families.js';
 import { idempotent } from '../shared/idempotent.js';
-import { toMailroomError } from '../shared/to-mailroom-error.js';
 import type { ApiDeps } from '../deps.js';
 import { idempotencyHeader, resendEmailSchema } from './schemas.js';
-import { toNewMessages, type ResendEmailBody } from './to-new-message.js';
+import { toAcceptRequest, type ResendEmailBody } from './to-accept-request.js';
 
 const idAnswer = { type: 'object', properties: { id: { type: 'string' } } } as const;
+
+/** An item's error, named by its place in the batch. */
+const itemError = (e: MailroomError, index: number) => new MailroomError(e.code, e.message.startsWith('[') ? e.message : `[${index}] ${e.message}`, e.details);
 
 /**
  * POST /emails and POST /emails/batch. Each `to` address becomes its own outbox message sharing a
@@ -31,10 +34,8 @@ export function sendRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
     async (request, reply) =>
       idempotent(deps.idempotency, request, reply, async () => {
-        const projectId = principalOf(request).projectId;
-        const messages = toNewMessages(request.body, 'resend', randomUUID(), deps.clock.now());
-        const ids = await deps.send.sendMessages(projectId, messages);
-        return { status: 200, body: { id: ids[0]! } };
+        const accepted = await deps.accept.accept(principalOf(request).projectId, toAcceptRequest(request.body, 'resend', randomUUID(), deps.clock.now()));
+        return { status: 200, body: { id: accepted.ids[0]! } };
       }),
   );
 
@@ -67,31 +68,32 @@ export function sendRoutes(app: FastifyInstance, deps: ApiDeps): void {
         const projectId = principalOf(request).projectId;
         const permissive = request.headers['x-batch-validation'] === 'permissive';
         const now = deps.clock.now();
-        const accepted: NewMessage[][] = [];
         const errors: Array<{ index: number; message: string }> = [];
-        for (const [index, email] of request.body.entries()) {
+        const mapped: Array<{ index: number; request: AcceptRequest }> = [];
+        request.body.forEach((email, index) => {
           try {
-            const group: NewMessage[] = [];
-            for (const m of toNewMessages(email, 'batch', randomUUID(), now, `[${index}].`)) group.push(await deps.send.check(projectId, m));
-            accepted.push(group);
+            mapped.push({ index, request: toAcceptRequest(email, 'batch', randomUUID(), now, `[${index}].`) });
           } catch (error) {
-            const e = toMailroomError(error);
-            if (e.kind === 'internal' || !permissive) throw e.kind === 'internal' ? error : prefixed(e, index);
-            errors.push({ index, message: e.message });
+            if (!isMailroomError(error)) throw error;
+            errors.push({ index, message: itemError(error, index).message });
+            if (!permissive) throw itemError(error, index);
           }
+        });
+        if (!permissive) {
+          // Strict: every item is checked before any is committed; the first bad one refuses the batch.
+          const outcomes = await deps.accept.acceptAll(projectId, mapped.map((m) => m.request)).catch((error: unknown) => {
+            throw isMailroomError(error) && typeof error.details?.index === 'number' ? itemError(error, error.details.index) : error;
+          });
+          return { status: 200, body: { data: outcomes.map((a) => ({ id: a.ids[0]! })) } };
         }
-        const ids = await deps.send.commitChecked(projectId, accepted.flat());
+        const outcomes = await deps.accept.acceptEach(projectId, mapped.map((m) => m.request));
         const data: Array<{ id: string }> = [];
-        let next = 0;
-        for (const group of accepted) {
-          data.push({ id: ids[next]! });
-          next += group.length;
-        }
-        return { status: 200, body: permissive ? { data, errors } : { data } };
+        outcomes.forEach((outcome, i) => {
+          if ('error' in outcome) errors.push({ index: mapped[i]!.index, message: itemError(outcome.error, mapped[i]!.index).message });
+          else data.push({ id: outcome.accepted.ids[0]! });
+        });
+        errors.sort((a, b) => a.index - b.index);
+        return { status: 200, body: { data, errors } };
       }),
   );
-}
-
-function prefixed(e: ReturnType<typeof toMailroomError>, index: number) {
-  return Object.assign(e, { message: e.message.startsWith('[') ? e.message : `[${index}] ${e.message}` });
 }

@@ -6,7 +6,7 @@ export function sendError(reply: FastifyReply, family: Family, error: unknown): 
   const mailroomError = toMailroomError(error);
   if (mailroomError.kind === 'internal') reply.log.error({ err: error }, 'request failed');
   const envelope = family.render(mailroomError);
-  if (mailroomError.code === 'RATE_LIMITED' && typeof mailroomError.details?.retryAfterSeconds === 'number') {
+  if (typeof mailroomError.details?.retryAfterSeconds === 'number') {
     reply.header('retry-after', String(mailroomError.details.retryAfterSeconds));
   }
   return reply.code(envelope.status).headers(envelope.headers ?? {}).send(envelope.body);

@@ -12,4 +12,5 @@ export const httpStatusOf: Record<ErrorKind, number> = {
   unsupported_media: 415,
   rate_limited: 429,
   internal: 500,
+  unavailable: 503,
 };

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { invalidField } from '../../core/errors.js';
-import { highPriority, type Recipient, type SendContent } from '../../core/outbox/send.js';
+import { highPriority, type Recipient, type SendContent } from '../../core/outbox/accept.js';
 import { sendLimits } from '../../core/outbox/limits.js';
 import { principalOf } from '../shared/auth.js';
 import { errorSchemas } from '../shared/families.js';
@@ -71,7 +71,7 @@ function contentOf(body: SendEmailBody): SendContent {
   const given = [c.html !== undefined, c.template_id !== undefined, c.draft_id !== undefined].filter(Boolean).length;
   if (given === 0) throw invalidField('body.content', 'is required: html, template_id (with variables) or draft_id');
   if (given > 1) throw invalidField(field, 'give only one of html, template_id or draft_id');
-  if (c.html !== undefined) return { kind: 'html', html: c.html };
+  if (c.html !== undefined) return { kind: 'body', html: c.html };
   if (c.template_id !== undefined) return { kind: 'template', templateId: c.template_id, variables: c.variables ?? {} };
   return { kind: 'draft', draftId: c.draft_id! };
 }
@@ -104,9 +104,10 @@ export function sendEmailRoute(app: FastifyInstance, deps: ApiDeps): void {
         const recipients = recipientsOf(body);
         const content = contentOf(body);
         const category = body.notification_category_name;
-        const { userIds } = await deps.send.sendToAudience(principalOf(request).projectId, {
+        const { userIds } = await deps.accept.accept(principalOf(request).projectId, {
           source: 'send-email',
-          recipients,
+          to: recipients,
+          fields: { to: 'recipients', scheduledAt: 'scheduled_at_millis' },
           subject: body.subject ?? null,
           content,
           scheduledAt: body.scheduled_at_millis ?? null,

@@ -15,7 +15,7 @@ export async function systemRoutes(app: FastifyInstance, { deps }: { deps: ApiDe
       return { status: 'ready' };
     } catch (error) {
       request.log.warn({ err: error }, 'readiness check failed');
-      return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
+      return reply.code(503).header('retry-after', '2').send({ status: 'unavailable', reason: 'database unreachable' });
     }
   });
 

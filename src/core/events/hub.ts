@@ -1,25 +1,23 @@
 /**
- * The events hub: turns public internal events into persisted, numbered
- * events and hands them to subscribers (WebSocket connections, the webhook
- * dispatcher) in every process.
+ * The events hub: hands persisted, numbered events to subscribers (WebSocket
+ * connections, the webhook dispatcher) in every process.
  *
- * Bus listeners are synchronous, so events are collected and appended in
- * batches on the next microtask (one `enqueue` of 5,000 messages costs a few
- * inserts, not 5,000). Batches are appended one after another, so ids reach
- * local subscribers in increasing order. With a cross-process feed
- * (PostgreSQL LISTEN/NOTIFY) every process, this one included, learns of
- * events from the feed; without one (SQLite, one process) they are handed
- * over directly after commit.
+ * Events are written by the store in the same transaction as the change they
+ * report (a status change, a block or template edit), so a crash can never
+ * keep a change and lose its event. The hub only follows the log through the
+ * feed (PostgreSQL LISTEN/NOTIFY with catch-up, or polling on SQLite), which
+ * also carries other processes' events; the in-process bus merely tells the
+ * feed to look now.
  */
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
 import type { EventFeed, EventLog } from './ports.js';
-import { publicSources, toPublicEvent, type NewPublicEvent, type StoredEvent } from './public-events.js';
+import { publicSources, type StoredEvent } from './public-events.js';
 
 export interface EventHubDeps {
   bus: EventBus;
   log: EventLog;
-  feed: EventFeed | null;
+  feed: EventFeed;
   clock: Clock;
   /** How long events are kept for resuming. */
   retentionMs: number;
@@ -31,9 +29,6 @@ export type EventSubscriber = (event: StoredEvent) => void;
 
 export function createEventHub(deps: EventHubDeps) {
   const subscribers = new Set<EventSubscriber>();
-  let pending: NewPublicEvent[] = [];
-  let flushScheduled = false;
-  let chain: Promise<void> = Promise.resolve();
   let pruning: Promise<void> = Promise.resolve();
   let pruneTimer: NodeJS.Timeout | undefined;
   let started = false;
@@ -51,27 +46,8 @@ export function createEventHub(deps: EventHubDeps) {
     }
   }
 
-  async function flush(): Promise<void> {
-    flushScheduled = false;
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
-    try {
-      const stored = await deps.log.append(batch, deps.clock.now());
-      if (!deps.feed) deliver(stored);
-    } catch (error) {
-      deps.onError(error, `could not persist ${batch.length} events`);
-    }
-  }
-
-  const unsubscribe = publicSources.map((name) =>
-    deps.bus.on(name, (payload) => {
-      pending.push(toPublicEvent(name, payload));
-      if (flushScheduled) return;
-      flushScheduled = true;
-      chain = chain.then(flush);
-    }),
-  );
+  // Committed here: read now instead of at the next poll.
+  const unsubscribe = publicSources.map((name) => deps.bus.on(name, () => deps.feed.poke()));
 
   function prune(): void {
     pruning = pruning.then(async () => {
@@ -84,11 +60,11 @@ export function createEventHub(deps: EventHubDeps) {
   }
 
   return {
-    /** Starts the cross-process feed and the pruning timer (the service; the CLI only appends). */
+    /** Starts following the log and the pruning timer (the service; the CLI and workers only write). */
     async start(): Promise<void> {
       if (started || closed) return;
       started = true;
-      await deps.feed?.start(deliver);
+      await deps.feed.start(deliver);
       prune();
       pruneTimer = setInterval(prune, deps.pruneIntervalMs);
       pruneTimer.unref();
@@ -103,17 +79,16 @@ export function createEventHub(deps: EventHubDeps) {
     readAfter: (projectId: string, afterId: number, limit: number) => deps.log.readAfter(projectId, afterId, limit),
     oldestId: () => deps.log.oldestId(),
 
-    /** Waits until every event emitted so far is persisted. */
-    flushed: (): Promise<void> => chain,
+    /** Waits until every event committed so far has reached this process's subscribers. */
+    flushed: (): Promise<void> => (started ? deps.feed.caughtUp() : Promise.resolve()),
 
-    /** Persists what is pending, then stops listening and pruning. */
+    /** Stops following the log and pruning. */
     close(): Promise<void> {
       closed ??= (async () => {
         for (const off of unsubscribe) off();
         if (pruneTimer) clearInterval(pruneTimer);
-        await chain;
         await pruning;
-        if (started) await deps.feed?.stop();
+        if (started) await deps.feed.stop();
         subscribers.clear();
       })();
       return closed;

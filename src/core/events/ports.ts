@@ -3,9 +3,8 @@ import type { NewPublicEvent, StoredEvent } from './public-events.js';
 /** The persisted event log: the retention window a reconnecting client resumes from. */
 export interface EventLog {
   /**
-   * Inserts the events in order and, in the same transaction, one webhook
-   * delivery per enabled endpoint subscribed to each event's topic. Where the
-   * engine relays across processes, the ids are announced on commit.
+   * Inserts events that report no change of their own (changes write theirs in
+   * their own transaction), with one webhook delivery per subscribed endpoint.
    */
   append(events: readonly NewPublicEvent[], now: number): Promise<StoredEvent[]>;
   readByIds(ids: readonly number[]): Promise<StoredEvent[]>;
@@ -21,9 +20,17 @@ export interface EventLog {
   prune(before: number): Promise<number>;
 }
 
-/** Cross-process relay: events appended by any process reach this one. */
+/**
+ * Cross-process relay: events committed by any process (this one included)
+ * reach this one, in id order, each once. Events are written by the store in
+ * the transaction of the change they report; the feed only reads them.
+ */
 export interface EventFeed {
-  /** Resolves once listening; `onEvents` then gets every event any process appends, including this one's. */
+  /** Resolves once following the log from its current end; `onEvents` then gets every event committed after. */
   start(onEvents: (events: StoredEvent[]) => void): Promise<void>;
+  /** This process just committed events: look now rather than at the next poll (where the feed polls). */
+  poke(): void;
+  /** Resolves once every event committed before the call has been handed to `onEvents`. */
+  caughtUp(): Promise<void>;
   stop(): Promise<void>;
 }

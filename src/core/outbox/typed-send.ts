@@ -10,7 +10,7 @@ import { RenderError } from '../templates/renderer.js';
 import type { RenderedTypedTemplate } from '../templates/typed-templates.js';
 import type { TemplateType } from '../templates/typed-types.js';
 import { formatMailbox, parseMailbox } from './address.js';
-import type { NewMessage } from './types.js';
+import type { Accepted, AcceptRequest } from './accept.js';
 
 export interface TypedSend {
   source: string;
@@ -24,7 +24,7 @@ export interface TypedSend {
 
 export interface TypedSendDeps {
   render(projectId: string, templateType: TemplateType, locale: string | null, variables: Record<string, unknown>): Promise<RenderedTypedTemplate>;
-  sendMessages(projectId: string, messages: readonly NewMessage[]): Promise<string[]>;
+  accept(projectId: string, request: AcceptRequest): Promise<Accepted>;
   /** The project's default sender address, which a template's sendFrom name is put in front of. */
   defaultSender(projectId: string): Promise<string | null>;
 }
@@ -78,21 +78,18 @@ export function createTypedSend(deps: TypedSendDeps) {
     /** Renders and queues one email; answers the outbox id. */
     async send(projectId: string, request: TypedSend): Promise<string> {
       const c = await content(projectId, request);
-      const [id] = await deps.sendMessages(projectId, [
-        {
-          source: request.source,
-          recipient: { email: request.to },
-          subject: c.subject,
-          html: c.html,
-          text: c.text,
-          from: c.from,
-          replyTo: c.replyTo,
-          locale: request.locale,
-          transactional: true,
-          ...(request.priority !== undefined ? { priority: request.priority } : {}),
-        },
-      ]);
-      return id!;
+      const accepted = await deps.accept(projectId, {
+        source: request.source,
+        to: [{ email: request.to }],
+        subject: c.subject,
+        content: { kind: 'body', html: c.html, text: c.text },
+        from: c.from,
+        replyTo: c.replyTo,
+        locale: request.locale,
+        transactional: true,
+        ...(request.priority !== undefined ? { priority: request.priority } : {}),
+      });
+      return accepted.ids[0]!;
     },
   };
 }

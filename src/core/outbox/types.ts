@@ -43,6 +43,8 @@ export interface NewMessage {
 /** A message as the outbox holds it. */
 export interface OutboxMessage {
   id: string;
+  /** The shared content this message references (see SharedContent). */
+  contentId: string;
   projectId: string;
   source: string;
   batchId: string | null;
@@ -84,16 +86,52 @@ export interface OutboxMessage {
   updatedAt: number;
 }
 
-/** A new message with the id and times the outbox gave it. */
-export interface MessageToInsert extends NewMessage {
+/**
+ * What a send request shares, stored once and referenced by each recipient's message:
+ * a 100,000-recipient broadcast writes its html and attachments once, not 100,000 times.
+ */
+export interface SharedContent {
+  from: string | null;
+  replyTo: string | null;
+  subject: string | null;
+  html: string | null;
+  text: string | null;
+  templateId: string | null;
+  variables: Record<string, unknown> | null;
+  draftId: string | null;
+  headers: Record<string, string> | null;
+  tags: Record<string, string> | null;
+  attachments: Attachment[] | null;
+}
+
+export interface ContentToInsert extends SharedContent {
   id: string;
+}
+
+/** One recipient's message: only what is its own, and the content it shares. */
+export interface MessageToInsert {
+  id: string;
+  contentId: string;
+  source: string;
+  batchId: string | null;
+  recipient: { userId: string } | { email: string };
+  recipientName: string | null;
+  cc: string[];
+  bcc: string[];
+  locale: string | null;
+  priority: number;
+  transactional: boolean;
+  scheduledAt: number | null;
   status: OutboxStatus;
   runAt: number;
   messageIdHeader: string;
 }
 
 export interface OutboxStore {
-  /** Inserts all messages and their first transition in one transaction (bulk, chunked). */
-  insertMessages(projectId: string, messages: readonly MessageToInsert[], now: number): Promise<void>;
+  /**
+   * Inserts the shared contents (identical attachments once per project, by hash),
+   * the messages and their first transition, in one transaction.
+   */
+  insertMessages(projectId: string, contents: readonly ContentToInsert[], messages: readonly MessageToInsert[], now: number): Promise<void>;
   getMessage(projectId: string, id: string): Promise<OutboxMessage | undefined>;
 }

@@ -6,13 +6,14 @@
 import { invalidField } from '../errors.js';
 import { assertHeaderValue, normaliseAddress, parseMailbox } from './address.js';
 import { sendLimits } from './limits.js';
-import type { Attachment, NewMessage } from './types.js';
+import type { Attachment, SharedContent } from './types.js';
 
 // Headers Mailroom writes itself; letting a caller set them would forge or break the message.
 const reservedHeaders = new Set([
   'from', 'to', 'cc', 'bcc', 'subject', 'reply-to', 'sender', 'date', 'message-id', 'mime-version',
   'content-type', 'content-transfer-encoding', 'list-unsubscribe', 'list-unsubscribe-post', 'return-path', 'dkim-signature',
 ]);
+const noTrusted: ReadonlySet<string> = new Set();
 const headerName = /^[!-9;-~]{1,76}$/;
 const tagKey = /^[A-Za-z0-9_.:-]{1,64}$/;
 const base64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -43,12 +44,17 @@ export function validateBody(field: string, html: string | null | undefined): vo
   checkBody(field, html);
 }
 
-function checkHeaders(headers: Record<string, string>): void {
+/** Header names a caller may not set (SMTP ingest keeps To and Cc as written; see accept.ts). */
+export function isReservedHeader(name: string): boolean {
+  return reservedHeaders.has(name.toLowerCase());
+}
+
+function checkHeaders(headers: Record<string, string>, trusted: ReadonlySet<string> = noTrusted): void {
   const entries = Object.entries(headers);
   if (entries.length > sendLimits.maxHeaders) throw invalidField('headers', `at most ${sendLimits.maxHeaders} headers`);
   for (const [name, value] of entries) {
     if (!headerName.test(name)) throw invalidField(`headers.${name}`, 'is not a valid header name');
-    if (reservedHeaders.has(name.toLowerCase())) throw invalidField(`headers.${name}`, 'is set by Mailroom and cannot be overridden');
+    if (reservedHeaders.has(name.toLowerCase()) && !trusted.has(name.toLowerCase())) throw invalidField(`headers.${name}`, 'is set by Mailroom and cannot be overridden');
     if (typeof value !== 'string') throw invalidField(`headers.${name}`, 'must be a string');
     assertHeaderValue(`headers.${name}`, value);
     if (value.length > 998) throw invalidField(`headers.${name}`, 'is too long');
@@ -82,33 +88,27 @@ function checkAttachments(attachments: Attachment[]): Attachment[] {
   });
 }
 
-/** Validates one message at `now`; `recipientField` names where its recipient came from (e.g. `to[2]`). */
-export function validateMessage(message: NewMessage, now: number, recipientField = 'to'): NewMessage {
-  validateSubject('subject', message.subject);
-  validateScheduledAt('scheduledAt', message.scheduledAt, now);
-  checkBody('html', message.html);
-  checkBody('text', message.text);
-  const recipient =
-    'email' in message.recipient
-      ? (() => {
-          const mailbox = parseMailbox(recipientField, message.recipient.email);
-          return { recipient: { email: mailbox.address }, recipientName: mailbox.name || null };
-        })()
-      : { recipient: message.recipient };
-  const cc = (message.cc ?? []).map((a, i) => normaliseAddress(`cc[${i}]`, a));
-  const bcc = (message.bcc ?? []).map((a, i) => normaliseAddress(`bcc[${i}]`, a));
+/** Checks what a request shares and returns it normalised (addresses, attachment base64). */
+export function validateContent(content: SharedContent, trustedHeaders: ReadonlySet<string> = noTrusted): SharedContent {
+  validateSubject('subject', content.subject);
+  checkBody('html', content.html);
+  checkBody('text', content.text);
+  if (content.headers) checkHeaders(content.headers, trustedHeaders);
+  if (content.tags) checkTags(content.tags);
+  return {
+    ...content,
+    from: content.from ? normaliseAddress('from', content.from) : null,
+    replyTo: content.replyTo ? normaliseAddress('replyTo', content.replyTo) : null,
+    attachments: content.attachments?.length ? checkAttachments(content.attachments) : null,
+  };
+}
+
+/** cc and bcc, normalised; with the one recipient they ride with, at most maxRecipientsPerMessage. */
+export function validateCopies(cc: readonly string[], bcc: readonly string[]): { cc: string[]; bcc: string[] } {
+  const normalisedCc = cc.map((a, i) => normaliseAddress(`cc[${i}]`, a));
+  const normalisedBcc = bcc.map((a, i) => normaliseAddress(`bcc[${i}]`, a));
   if (1 + cc.length + bcc.length > sendLimits.maxRecipientsPerMessage) {
     throw invalidField('cc', `a message has at most ${sendLimits.maxRecipientsPerMessage} recipients`);
   }
-  if (message.headers) checkHeaders(message.headers);
-  if (message.tags) checkTags(message.tags);
-  return {
-    ...message,
-    ...recipient,
-    from: message.from ? normaliseAddress('from', message.from) : (message.from ?? null),
-    replyTo: message.replyTo ? normaliseAddress('replyTo', message.replyTo) : (message.replyTo ?? null),
-    cc,
-    bcc,
-    attachments: message.attachments ? checkAttachments(message.attachments) : null,
-  };
+  return { cc: normalisedCc, bcc: normalisedBcc };
 }

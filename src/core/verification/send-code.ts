@@ -1,6 +1,6 @@
 import { isMailroomError } from '../errors.js';
 import { RenderError } from '../templates/renderer.js';
-import type { Enqueue } from '../outbox/enqueue.js';
+import type { AcceptService } from '../outbox/accept.js';
 import type { RenderedTypedTemplate } from '../templates/typed-templates.js';
 import type { VerificationMailer } from './types.js';
 
@@ -27,7 +27,7 @@ export type RenderRegisterTemplate = (projectId: string, locale: string | null, 
  * (variables: `code`, `email`, `expiresInMinutes`), or the built-in one.
  */
 export function createVerificationMailer(deps: {
-  enqueue: Enqueue;
+  accept: AcceptService['accept'];
   renderRegister: RenderRegisterTemplate;
   /** Told when the project's template cannot be rendered; the built-in email goes out instead. */
   onTemplateError: (projectId: string, error: RenderError) => void;
@@ -43,19 +43,16 @@ export function createVerificationMailer(deps: {
       else if (!isMailroomError(error) || error.code !== 'NOT_FOUND') throw error;
       content = defaultRegisterEmail(code, expiresInMinutes);
     }
-    await deps.enqueue(projectId, [
-      {
-        source: 'verification',
-        recipient: { email },
-        subject: content.subject,
-        html: content.html,
-        text: content.text ?? null,
-        from: content.from ?? null,
-        replyTo: content.replyTo ?? null,
-        locale: user.locale,
-        priority: verificationPriority,
-        transactional: true,
-      },
-    ]);
+    await deps.accept(projectId, {
+      source: 'verification',
+      to: [{ email }],
+      subject: content.subject,
+      content: { kind: 'body', html: content.html, text: content.text ?? null },
+      from: content.from ?? null,
+      replyTo: content.replyTo ?? null,
+      locale: user.locale,
+      priority: verificationPriority,
+      transactional: true,
+    });
   };
 }

@@ -9,6 +9,7 @@ import * as verification from './0006-verification.js';
 import * as events from './0007-events.js';
 import * as dropRedundantIndexes from './0008-drop-redundant-indexes.js';
 import * as delivery from './0004-delivery.js';
+import * as outboxContents from './0009-outbox-contents.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Step = (db: Kysely<any>, dialect: MigrationDialect) => Promise<void>;
@@ -26,6 +27,7 @@ const steps: Record<string, { up: Step; down?: Step }> = {
   '0007-events': events,
   '0008-drop-redundant-indexes': dropRedundantIndexes,
   '0004-delivery': delivery,
+  '0009-outbox-contents': outboxContents,
 };
 
 export function migrationsFor(kind: Engine['kind']): Record<string, Migration> {

@@ -3,7 +3,7 @@ import type { Engine } from '../database.js';
 import { canTransition } from '../../core/outbox/lifecycle.js';
 import type { ClaimRequest } from '../../core/delivery/types.js';
 import type { OutboxMessage } from '../../core/outbox/types.js';
-import { toOutboxMessage } from '../outbox-store.js';
+import { withContents } from '../outbox-store.js';
 import { recordTransitions } from './record-transitions.js';
 
 /**
@@ -46,8 +46,10 @@ export async function claimDue(engine: Engine, request: ClaimRequest): Promise<O
       .execute();
     await recordTransitions(
       trx,
-      rows.map((r) => ({ messageId: r.id, status: 'rendering', reason: null, at: request.now })),
+      rows.map((r) => ({ messageId: r.id, projectId: r.project_id, status: 'rendering', reason: null, at: request.now })),
     );
-    return rows.map(toOutboxMessage).sort((a, b) => b.priority - a.priority || a.runAt - b.runAt);
+    // Each message with its shared content: the worker gets the same OutboxMessage shape as before.
+    const messages = await withContents(trx, request.projectId, rows);
+    return messages.sort((a, b) => b.priority - a.priority || a.runAt - b.runAt);
   });
 }

@@ -48,18 +48,30 @@ export async function finishRendering(db: Kysely<Database>, owner: string, now: 
     for (let i = 0; i < results.handOffs.length; i += chunkSize) {
       const chunk = results.handOffs.slice(i, i + chunkSize);
       const v = valuesCte('v', ['id', 'subject', 'html', 'body'], chunk.map((h) => [text(h.id), text(h.subject), text(h.html), text(h.text)]));
+      // The text part made from an html body with no template and no variables is the same for every
+      // recipient: it is kept once, on the shared content.
+      await sql`
+        with ${v}
+        update outbox_contents
+           set rendered_text = (select v.body from v join outbox_messages m on m.id = v.id where m.content_id = outbox_contents.id limit 1)
+         where rendered_text is null and text_body is null and template_id is null and template_variables is null
+           and id in (select m.content_id from v join outbox_messages m on m.id = v.id)`.execute(trx);
       // From here on a crash may mean the mail went out: recovery treats these rows differently.
+      // Rendered output is kept on the message only where it differs from the shared content.
       const { rows } = await sql<{ id: string; project_id: string }>`
         with ${v}
         update outbox_messages
-           set status = 'sending', rendered_subject = v.subject, rendered_html = v.html, rendered_text = v.body,
+           set status = 'sending',
+               rendered_subject = nullif(v.subject, (select c.subject from outbox_contents c where c.id = outbox_messages.content_id)),
+               rendered_html = nullif(v.html, (select c.html from outbox_contents c where c.id = outbox_messages.content_id)),
+               rendered_text = nullif(v.body, (select coalesce(c.text_body, c.rendered_text) from outbox_contents c where c.id = outbox_messages.content_id)),
                handed_off_at = ${now}, attempts = attempts + 1, updated_at = ${now}
           from v
          where outbox_messages.id = v.id and outbox_messages.status = 'rendering' and outbox_messages.lease_owner = ${owner}
         returning outbox_messages.id, outbox_messages.project_id`.execute(trx);
       for (const r of rows) applied.push({ id: r.id, projectId: r.project_id, status: 'sending', reason: null });
     }
-    await recordTransitions(trx, applied.map((c) => ({ messageId: c.id, status: c.status, reason: c.reason, at: now })));
+    await recordTransitions(trx, applied.map((c) => ({ messageId: c.id, projectId: c.projectId, status: c.status, reason: c.reason, at: now })));
     return applied;
   });
 }

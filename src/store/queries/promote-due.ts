@@ -18,7 +18,7 @@ export async function promoteDue(db: Kysely<Database>, now: number): Promise<App
       .where('run_at', '<=', now)
       .returning(['id', 'project_id'])
       .execute();
-    await recordTransitions(trx, rows.map((r) => ({ messageId: r.id, status: 'queued', reason: null, at: now })));
+    await recordTransitions(trx, rows.map((r) => ({ messageId: r.id, projectId: r.project_id, status: 'queued', reason: null, at: now })));
     return rows.map((r) => ({ id: r.id, projectId: r.project_id, status: 'queued' as const, reason: null }));
   });
 }

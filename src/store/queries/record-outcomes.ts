@@ -63,7 +63,7 @@ export async function recordOutcomes(db: Kysely<Database>, owner: string, now: n
       }
     }
     await insertAttempts(trx, outcomes.map((o) => ({ messageId: o.id, ...o.attempt })));
-    await recordTransitions(trx, applied.map((c) => ({ messageId: c.id, status: c.status, reason: c.reason, at: now })));
+    await recordTransitions(trx, applied.map((c) => ({ messageId: c.id, projectId: c.projectId, status: c.status, reason: c.reason, at: now })));
     return applied;
   });
 }

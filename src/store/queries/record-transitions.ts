@@ -1,9 +1,13 @@
 import type { Kysely } from 'kysely';
+import { toPublicEvent } from '../../core/events/public-events.js';
+import type { OutboxStatus } from '../../core/outbox/lifecycle.js';
 import type { Database } from '../schema.js';
+import { appendEvents } from './append-events.js';
 
 export interface TransitionRow {
   messageId: string;
-  status: string;
+  projectId: string;
+  status: OutboxStatus;
   reason: string | null;
   at: number;
 }
@@ -11,12 +15,22 @@ export interface TransitionRow {
 /** SQLite caps bound parameters per statement; 4 per row keeps chunks well inside it. */
 const chunkSize = 2000;
 
-/** Appends status history rows; call inside the transaction that changed the status. */
+/**
+ * Appends status history rows and, with them, the EMAIL_STATUS events (and
+ * webhook deliveries) that report them. Call last inside the transaction that
+ * changed the status: the change, its history and its events commit together.
+ */
 export async function recordTransitions(db: Kysely<Database>, rows: readonly TransitionRow[]): Promise<void> {
+  if (rows.length === 0) return;
   for (let i = 0; i < rows.length; i += chunkSize) {
     await db
       .insertInto('outbox_transitions')
       .values(rows.slice(i, i + chunkSize).map((r) => ({ message_id: r.messageId, status: r.status, reason: r.reason, at: r.at })))
       .execute();
   }
+  await appendEvents(
+    db,
+    rows.map((r) => toPublicEvent('email:status', { projectId: r.projectId, messageId: r.messageId, status: r.status, reason: r.reason, at: r.at })),
+    rows[0]!.at,
+  );
 }

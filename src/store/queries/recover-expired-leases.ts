@@ -26,7 +26,7 @@ export async function recoverExpiredLeases(db: Kysely<Database>, now: number, ma
     throw new Error('lifecycle forbids recovery');
   }
   return db.transaction().execute(async (trx) => {
-    const reset = { status: 'queued', lease_owner: null, lease_expires_at: null, run_at: now, handed_off_at: null, updated_at: now };
+    const reset = { status: 'queued' as const, lease_owner: null, lease_expires_at: null, run_at: now, handed_off_at: null, updated_at: now };
     const before = await trx
       .updateTable('outbox_messages')
       .set(reset)
@@ -65,7 +65,7 @@ export async function recoverExpiredLeases(db: Kysely<Database>, now: number, ma
     const requeued: AppliedChange[] = before.map((r) => ({ id: r.id, projectId: r.project_id, status: 'queued', reason: requeuedReason }));
     const interrupted: AppliedChange[] = after.map((r) => ({ id: r.id, projectId: r.project_id, status: 'queued', reason: interruptedReason }));
     const gaveUp: AppliedChange[] = spent.map((r) => ({ id: r.id, projectId: r.project_id, status: 'server-error', reason: gaveUpReason }));
-    await recordTransitions(trx, [...requeued, ...interrupted, ...gaveUp].map((c) => ({ messageId: c.id, status: c.status, reason: c.reason, at: now })));
+    await recordTransitions(trx, [...requeued, ...interrupted, ...gaveUp].map((c) => ({ messageId: c.id, projectId: c.projectId, status: c.status, reason: c.reason, at: now })));
     return { requeued, interrupted, gaveUp };
   });
 }

@@ -16,7 +16,7 @@ export async function releaseLeases(db: Kysely<Database>, owner: string, now: nu
       .returning(['id', 'project_id'])
       .execute();
     const reason = 'released by a stopping worker before hand-off';
-    await recordTransitions(trx, rows.map((r) => ({ messageId: r.id, status: 'queued', reason, at: now })));
+    await recordTransitions(trx, rows.map((r) => ({ messageId: r.id, projectId: r.project_id, status: 'queued', reason, at: now })));
     return rows.map((r) => ({ id: r.id, projectId: r.project_id, status: 'queued' as const, reason }));
   });
 }

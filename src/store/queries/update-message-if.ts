@@ -1,4 +1,5 @@
-import type { Kysely, Updateable } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { OutboxStatus } from '../../core/outbox/lifecycle.js';
 import type { MessagePatch } from '../../core/outbox/admin-types.js';
 import type { Database, OutboxMessagesTable } from '../schema.js';
@@ -6,9 +7,6 @@ import { recordTransitions } from './record-transitions.js';
 
 function columns(patch: MessagePatch): Updateable<OutboxMessagesTable> {
   return {
-    ...(patch.subject !== undefined ? { subject: patch.subject } : {}),
-    ...(patch.html !== undefined ? { html: patch.html } : {}),
-    ...(patch.clearTemplate ? { template_id: null, template_variables: null } : {}),
     ...(patch.runAt !== undefined ? { run_at: patch.runAt } : {}),
     ...(patch.scheduledAt !== undefined ? { scheduled_at: patch.scheduledAt } : {}),
     ...(patch.isPaused !== undefined ? { is_paused: patch.isPaused ? 1 : 0 } : {}),
@@ -16,6 +14,25 @@ function columns(patch: MessagePatch): Updateable<OutboxMessagesTable> {
     ...(patch.clearRendered ? { rendered_subject: null, rendered_html: null, rendered_text: null } : {}),
     ...(patch.resetAttempts ? { attempts: 0 } : {}),
   };
+}
+
+/**
+ * A content edit touches one message, not the others sharing its content: the
+ * message gets its own copy of the content (attachments still shared by hash).
+ */
+async function editContent(trx: Transaction<Database>, projectId: string, id: string, patch: MessagePatch): Promise<void> {
+  const { content_id: from } = await trx.selectFrom('outbox_messages').select('content_id').where('id', '=', id).executeTakeFirstOrThrow();
+  const old = await trx.selectFrom('outbox_contents').selectAll().where('project_id', '=', projectId).where('id', '=', from).executeTakeFirstOrThrow();
+  const copy = {
+    ...old,
+    id: randomUUID(),
+    ...(patch.subject !== undefined ? { subject: patch.subject } : {}),
+    // A new body: the text part made from the old one no longer applies.
+    ...(patch.html !== undefined ? { html: patch.html, rendered_text: null } : {}),
+    ...(patch.clearTemplate ? { template_id: null, template_variables: null } : {}),
+  };
+  await trx.insertInto('outbox_contents').values(copy).execute();
+  await trx.updateTable('outbox_messages').set({ content_id: copy.id }).where('id', '=', id).execute();
 }
 
 /**
@@ -45,7 +62,8 @@ export async function updateMessageIf(
       .where('status', 'in', [...expected])
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return false;
-    if (change) await recordTransitions(trx, [{ messageId: id, status: change.status, reason: change.reason, at: now }]);
+    if (patch.subject !== undefined || patch.html !== undefined || patch.clearTemplate) await editContent(trx, projectId, id, patch);
+    if (change) await recordTransitions(trx, [{ messageId: id, projectId, status: change.status, reason: change.reason, at: now }]);
     return true;
   });
 }

@@ -1,5 +1,5 @@
 import { invalidField } from '../../core/errors.js';
-import type { NewMessage } from '../../core/outbox/types.js';
+import type { AcceptRequest } from '../../core/outbox/accept.js';
 
 export interface MailMessageBody {
   from: string;
@@ -27,35 +27,32 @@ function scheduledAt(value: string | undefined, field: string): number | null {
   return at;
 }
 
-/** The shared content of a mail-family request, without its recipient. */
-export function mailContent(body: MailMessageBody, prefix = ''): Omit<NewMessage, 'recipient' | 'source'> {
+/**
+ * A mail-family email as an accept request: each `to` gets its own message and
+ * cc/bcc ride on the first (the rule lives in core/outbox/accept.ts).
+ */
+export function toAcceptRequest(body: MailMessageBody, source: string, batchId: string | null, prefix = ''): AcceptRequest {
   if (body.html === undefined && body.text === undefined && body.templateId === undefined) {
     throw invalidField(`${prefix}html`, 'give html, text or templateId');
   }
   if (body.subject === undefined && body.templateId === undefined) throw invalidField(`${prefix}subject`, 'is required');
   const tags = Array.isArray(body.tags) ? Object.fromEntries(body.tags.map((t) => [t.name, t.value])) : body.tags;
   return {
-    from: body.from,
+    source,
+    batchId,
+    to: list(body.to).map((email) => ({ email })),
     cc: list(body.cc),
     bcc: list(body.bcc),
+    from: body.from,
     replyTo: body.replyTo ?? null,
     subject: body.subject ?? null,
-    html: body.html ?? null,
-    text: body.text ?? null,
-    templateId: body.templateId ?? null,
-    variables: body.templateVariables ?? null,
+    content:
+      body.templateId !== undefined
+        ? { kind: 'template', templateId: body.templateId, variables: body.templateVariables ?? null }
+        : { kind: 'body', html: body.html ?? null, text: body.text ?? null },
     scheduledAt: scheduledAt(body.scheduledAt, `${prefix}scheduledAt`),
     tags: tags ?? null,
     headers: body.headers ?? null,
     attachments: body.attachments ?? null,
   };
-}
-
-/**
- * One outbox message per `to` address (each recipient gets their own message and status).
- * cc and bcc ride on the first message only, so each of them gets one copy, not one per `to`.
- */
-export function toNewMessages(body: MailMessageBody, source: string, batchId: string | null, prefix = ''): NewMessage[] {
-  const content = mailContent(body, prefix);
-  return list(body.to).map((email, i) => ({ ...content, ...(i > 0 ? { cc: [], bcc: [] } : {}), source, batchId, recipient: { email } }));
 }

@@ -1,6 +1,7 @@
 import * as chrono from 'chrono-node';
 import { invalidField } from '../../core/errors.js';
-import type { Attachment, NewMessage } from '../../core/outbox/types.js';
+import type { AcceptRequest } from '../../core/outbox/accept.js';
+import type { Attachment } from '../../core/outbox/types.js';
 
 export interface ResendEmailBody {
   from: string;
@@ -56,30 +57,32 @@ function attachments(body: ResendEmailBody, prefix: string): Attachment[] | null
 }
 
 /**
- * One outbox message per `to` address, as the mail family does (each gets its own status);
- * cc and bcc ride on the first message only, so each of them gets one copy.
+ * A Resend email as an accept request: each `to` address gets its own message (as in the mail
+ * family) and cc/bcc ride on the first (the rule lives in core/outbox/accept.ts).
  */
-export function toNewMessages(body: ResendEmailBody, source: string, batchId: string | null, now: number, prefix = ''): NewMessage[] {
+export function toAcceptRequest(body: ResendEmailBody, source: string, batchId: string | null, now: number, prefix = ''): AcceptRequest {
   if (body.html === undefined && body.text === undefined && body.template === undefined) {
     throw invalidField(`${prefix}html`, 'give html, text or template');
   }
   if (body.subject === undefined && body.template === undefined) throw invalidField(`${prefix}subject`, 'is required');
   const replyTo = list(body.reply_to);
   if (replyTo.length > 1) throw invalidField(`${prefix}reply_to`, 'Mailroom keeps one reply-to address per email');
-  const content: Omit<NewMessage, 'recipient' | 'source'> = {
-    from: body.from,
+  return {
+    source,
+    batchId,
+    to: list(body.to).map((email) => ({ email })),
     cc: list(body.cc),
     bcc: list(body.bcc),
+    from: body.from,
     replyTo: replyTo[0] ?? null,
     subject: body.subject ?? null,
-    html: body.html ?? null,
-    text: body.text ?? null,
-    templateId: body.template?.id ?? null,
-    variables: body.template?.variables ?? null,
+    content: body.template
+      ? { kind: 'template', templateId: body.template.id, variables: body.template.variables ?? null }
+      : { kind: 'body', html: body.html ?? null, text: body.text ?? null },
     scheduledAt: parseScheduledAt(body.scheduled_at, now, `${prefix}scheduled_at`),
     tags: body.tags ? Object.fromEntries(body.tags.map((t) => [t.name, t.value])) : null,
     headers: body.headers ?? null,
     attachments: attachments(body, prefix),
+    fields: { to: `${prefix}to`, scheduledAt: `${prefix}scheduled_at` },
   };
-  return list(body.to).map((email, i) => ({ ...content, ...(i > 0 ? { cc: [], bcc: [] } : {}), source, batchId, recipient: { email } }));
 }

@@ -1,7 +1,11 @@
 /**
- * A message received over SMTP, as outbox messages. The rules are the mail
- * family's (src/api/mail/to-new-message.ts): one message per recipient, and cc
- * riding on the first message only, so every recipient gets exactly one copy.
+ * A message received over SMTP, as an accept request (core/outbox/accept.ts
+ * owns the rule: one message per recipient, cc riding on the first message
+ * only, so every recipient gets exactly one copy).
+ *
+ * What the client wrote is kept: its Message-ID (Mailroom's own id goes out as
+ * X-Mailroom-Id), its custom headers except those Mailroom owns (`ownedHeaders`),
+ * and its To and Cc headers as written, while delivery follows the envelope.
  *
  * SMTP names every recipient in the envelope (RCPT TO), including those of the
  * Cc and Bcc headers. An envelope recipient named in the Cc header becomes a cc
@@ -12,10 +16,23 @@
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { invalidField } from '../core/errors.js';
 import { formatMailbox } from '../core/outbox/address.js';
-import type { Attachment, NewMessage } from '../core/outbox/types.js';
+import type { AcceptRequest } from '../core/outbox/accept.js';
+import type { Attachment } from '../core/outbox/types.js';
 
-/** Headers carried over as custom headers: the ones that keep a reply in its thread. */
-const keptHeaders = ['in-reply-to', 'references'] as const;
+/**
+ * Headers Mailroom writes or must control, so they are not carried over: the
+ * fields the message is built from, transport traces, its own signature and
+ * unsubscribe headers, and the idempotency keys read here. Listed in the README.
+ */
+export const ownedHeaders: ReadonlySet<string> = new Set([
+  'from', 'sender', 'subject', 'reply-to', 'date', 'message-id', 'bcc', 'mime-version',
+  'content-type', 'content-transfer-encoding', 'content-disposition', 'content-id', 'content-description',
+  'return-path', 'received', 'dkim-signature', 'list-unsubscribe', 'list-unsubscribe-post',
+  'x-mailroom-id', 'idempotency-key', 'resend-idempotency-key',
+]);
+/** Kept as written for display; delivery follows the envelope. */
+const addressHeaders: Record<string, string> = { to: 'To', cc: 'Cc' };
+const messageIdShape = /^<[^<>\s]{1,900}>$/;
 
 function mailboxes(value: AddressObject | AddressObject[] | undefined) {
   const objects = value === undefined ? [] : Array.isArray(value) ? value : [value];
@@ -39,19 +56,26 @@ function replyTo(parsed: ParsedMail): string | null {
   return formatMailbox({ address: only.address, name: only.name });
 }
 
-function headerText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(' ');
-  return undefined;
-}
+/** A raw header line's value, unfolded (RFC 5322 2.2.3). */
+const unfolded = (line: string) => line.slice(line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '').trim();
 
+/** The client's headers Mailroom does not own, the first of each name, as written (encoded words stay encoded). */
 function customHeaders(parsed: ParsedMail): Record<string, string> | null {
   const kept: Record<string, string> = {};
-  for (const name of keptHeaders) {
-    const text = headerText(parsed.headers.get(name));
-    if (text) kept[name === 'in-reply-to' ? 'In-Reply-To' : 'References'] = text;
+  const seen = new Set<string>();
+  for (const { key, line } of parsed.headerLines) {
+    if (ownedHeaders.has(key) || seen.has(key)) continue;
+    seen.add(key);
+    const name = addressHeaders[key] ?? line.slice(0, line.indexOf(':')).trim();
+    kept[name] = unfolded(line);
   }
   return Object.keys(kept).length > 0 ? kept : null;
+}
+
+/** The value of a header Mailroom reads itself (Message-ID, idempotency keys), unfolded; undefined when absent. */
+export function headerValue(parsed: ParsedMail, name: string): string | undefined {
+  const found = parsed.headerLines.find((h) => h.key === name);
+  return found ? unfolded(found.line) : undefined;
 }
 
 /**
@@ -72,8 +96,8 @@ function attachments(parsed: ParsedMail): Attachment[] | null {
 /** Lower-cased bare address, for matching envelope recipients against header addresses. */
 const comparable = (address: string) => address.trim().toLowerCase();
 
-/** One NewMessage per envelope recipient not named in Cc; throws SCHEMA_ERROR naming what is wrong. */
-export function toNewMessages(parsed: ParsedMail, rcptTo: readonly string[]): NewMessage[] {
+/** The accept request for one SMTP transaction; throws SCHEMA_ERROR naming what is wrong. */
+export function toAcceptRequest(parsed: ParsedMail, rcptTo: readonly string[]): AcceptRequest {
   const from = sender(parsed);
   if (!parsed.subject) throw invalidField('subject', 'is required (the message has no Subject header)');
   const html = typeof parsed.html === 'string' ? parsed.html : null;
@@ -83,16 +107,19 @@ export function toNewMessages(parsed: ParsedMail, rcptTo: readonly string[]): Ne
   let primaries = rcptTo.filter((r) => !ccHeader.has(comparable(r)));
   // Everyone is in Cc: the first of them carries the message for the others.
   if (primaries.length === 0) primaries = ccRecipients.splice(0, 1);
-  const content = {
+  const messageId = headerValue(parsed, 'message-id');
+  return {
     source: 'smtp',
-    batchId: null,
+    to: primaries.map((email) => ({ email })),
+    cc: ccRecipients,
+    maxRecipients: rcptTo.length,
     from,
     replyTo: replyTo(parsed),
     subject: parsed.subject,
-    html,
-    text,
+    content: { kind: 'body', html, text },
     headers: customHeaders(parsed),
+    keepsAddressHeaders: true,
     attachments: attachments(parsed),
+    messageIdHeader: messageId && messageIdShape.test(messageId) ? messageId : null,
   };
-  return primaries.map((email, i) => ({ ...content, cc: i === 0 ? ccRecipients : [], bcc: [], recipient: { email } }));
 }
