@@ -32,6 +32,8 @@ import { createTypedSend } from './core/outbox/typed-send.js';
 import { createSuppressionService } from './core/suppressions/suppressions.js';
 import { createInboxService } from './core/delivery/inbox.js';
 import { createOneClickUnsubscribe } from './core/suppressions/one-click-unsubscribe.js';
+import { createOutboxBrowser } from './core/outbox/browse.js';
+import { createInboxAdmin } from './core/delivery/inbox-admin.js';
 import { startWorkers, type WorkerPool } from './delivery/workers.js';
 import { startSmtpIngest, type SmtpIngest } from './ingest/smtp-ingest.js';
 
@@ -165,6 +167,8 @@ export async function createCore(config: Config, options: CoreOptions) {
     suppressions,
     inbox,
     typedSend,
+    outboxBrowser: createOutboxBrowser({ store: store.outboxBrowse, now: () => clock.now() }),
+    inboxAdmin: createInboxAdmin({ store: store.capturedAdmin }),
   };
 }
 
@@ -235,6 +239,9 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       inbox: core.inbox,
       publicUrl: config.publicUrl,
       unsubscribe: createOneClickUnsubscribe({ projects: core.projects, suppressions: core.suppressions }),
+      outboxBrowser: core.outboxBrowser,
+      inboxAdmin: core.inboxAdmin,
+      deliveryMode: config.smtpUrl ? 'relay' : 'capture',
     },
     { logger: options.logger },
   );

@@ -20,6 +20,7 @@ import { mailApi } from './mail/index.js';
 import { resendApi } from './resend/index.js';
 import { logtoApi } from './logto/index.js';
 import { unsubscribeRoutes } from './unsubscribe/index.js';
+import { consoleRoutes } from '../console/index.js';
 
 /** The Fastify instance with every family registered; listening is the caller's business. */
 export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Promise<FastifyInstance> {
@@ -89,5 +90,6 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
   await app.register(resendApi, { deps });
   await app.register(logtoApi, { deps });
   await app.register(unsubscribeRoutes, { deps });
+  await app.register(consoleRoutes, { deps });
   return app;
 }

@@ -20,6 +20,8 @@ import type { TypedTemplateSend } from '../core/outbox/typed-send.js';
 import type { SuppressionService } from '../core/suppressions/suppressions.js';
 import type { InboxService } from '../core/delivery/inbox.js';
 import type { OneClickUnsubscribe } from '../core/suppressions/one-click-unsubscribe.js';
+import type { OutboxBrowser } from '../core/outbox/browse.js';
+import type { InboxAdmin } from '../core/delivery/inbox-admin.js';
 
 /** What the HTTP layer is given by the composition root: core services, never the store. */
 export interface ApiDeps {
@@ -60,4 +62,10 @@ export interface ApiDeps {
   /** Base URL of links placed in emails. */
   publicUrl: string;
   unsubscribe: OneClickUnsubscribe;
+  /** The console's read side: outbox browsing and overview figures. */
+  outboxBrowser: OutboxBrowser;
+  /** The console's dev inbox search, delete and clear. */
+  inboxAdmin: InboxAdmin;
+  /** How mail leaves by default: an SMTP relay (SMTP_URL) or the capture inbox. */
+  deliveryMode: 'relay' | 'capture';
 }

@@ -16,6 +16,7 @@ import { createSuppressionStore } from './suppression-store.js';
 import { createCaptureStore } from './capture-store.js';
 import { createPgListener, createWorkSignal } from './pg-listener.js';
 import { createConnectionSlots } from './queries/transport-slots.js';
+import { createCaptureAdminStore, createOutboxBrowseStore } from './console-store.js';
 
 export { openEngine, type Engine, type Capabilities, type EngineOptions } from './database.js';
 export { migrateToLatest } from './migrate.js';
@@ -52,6 +53,8 @@ export function createStore(engine: Engine, onError: (error: unknown, context: s
     captured: createCaptureStore(engine.db),
     workSignal: createWorkSignal(engine, listener),
     connectionSlots: createConnectionSlots(engine.db),
+    outboxBrowse: createOutboxBrowseStore(engine.db),
+    capturedAdmin: createCaptureAdminStore(engine.db),
     /** Readiness: a round trip to the database, given up after 1.5 s (a frozen server never answers). */
     async ping(): Promise<void> {
       let timer: NodeJS.Timeout | undefined;

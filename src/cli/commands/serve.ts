@@ -28,6 +28,7 @@ export function serveCommand(): Command {
     await ensureDefaultProject(mailroom);
     await mailroom.app.listen({ port: config.port, host: config.host });
     logger.info({ database: mailroom.core.engine.describe(), docs: `${config.publicUrl}/docs` }, 'mailroom is ready');
+    process.stdout.write(`\nConsole: ${config.publicUrl}/  (sign in with a project key, e.g. the admin_key)\n\n`);
 
     let stopping = false;
     const stop = (signal: string) => {
