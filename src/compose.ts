@@ -29,6 +29,7 @@ import type { NewMessage } from './core/outbox/types.js';
 import { createOutboxQueries } from './core/outbox/query.js';
 import { createOutboxEditor } from './core/outbox/edit.js';
 import { createIdempotency } from './core/idempotency/idempotency.js';
+import { createTypedSend } from './core/outbox/typed-send.js';
 import { createSuppressionService } from './core/suppressions/suppressions.js';
 import { createInboxService } from './core/delivery/inbox.js';
 import { createOneClickUnsubscribe } from './core/suppressions/one-click-unsubscribe.js';
@@ -120,6 +121,11 @@ export async function createCore(config: Config, options: CoreOptions) {
   const outboxQueries = createOutboxQueries({ outbox: store.outbox, admin: store.outboxAdmin });
   const outboxEditor = createOutboxEditor({ outbox: store.outbox, admin: store.outboxAdmin, clock, events });
   const idempotency = createIdempotency({ store: store.idempotency, clock });
+  const typedSend = createTypedSend({
+    render: (projectId, type, locale, variables) => templating.typedTemplates.render(projectId, type, locale, variables),
+    accept: (projectId, request) => accept.accept(projectId, request),
+    defaultSender: async (projectId) => (await projects.getProject(projectId)).settings.defaultSender ?? null,
+  });
   const suppressions = createSuppressionService({ store: store.suppressions, clock });
   const inbox = createInboxService({ store: store.captured });
   const pruner = createPruner({ store: store.retention, clock, settings: config.retention, onError: (error) => reportError(error, 'pruning failed; retried next interval') });
@@ -172,6 +178,7 @@ export async function createCore(config: Config, options: CoreOptions) {
     idempotency,
     suppressions,
     inbox,
+    typedSend,
     outboxBrowser: createOutboxBrowser({ store: store.outboxBrowse, now: () => clock.now() }),
     inboxAdmin: createInboxAdmin({ store: store.capturedAdmin }),
   };
@@ -254,6 +261,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       databaseKnownDown: () => core.store.knownDown(),
       rootKey: config.rootKey,
       bodyLimit: config.bodyLimit,
+      resendRateLimit: config.resendRateLimit,
       eventHub: core.eventHub,
       webhooks: core.webhooks,
       eventsPingMs: config.eventsPingMs,
@@ -264,6 +272,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       outboxQueries: core.outboxQueries,
       outboxEditor: core.outboxEditor,
       idempotency: core.idempotency,
+      typedSend: core.typedSend,
       suppressions: core.suppressions,
       inbox: core.inbox,
       publicUrl: config.publicUrl,

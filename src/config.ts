@@ -26,6 +26,8 @@ export interface Config {
   readonly rootKey: string | undefined;
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit: number;
+  /** Requests per second per API key on the Resend-compatible `/emails` paths; 0 = no limit. */
+  readonly resendRateLimit: number;
   readonly logLevel: string;
   /** Public base URL used in links placed in emails (unsubscribe). */
   readonly publicUrl: string;
@@ -203,6 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpIngestPort: optionalInteger(env, 'SMTP_INGEST_PORT', 0, 65535),
     rootKey: env.MAILROOM_ROOT_KEY || undefined,
     bodyLimit: integer(env, 'MAILROOM_BODY_LIMIT', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    resendRateLimit: integer(env, 'MAILROOM_RESEND_RATE_LIMIT', 50, 0, 1_000_000),
     logLevel: logLevel(env),
     publicUrl: publicUrl(env, host, port),
     eventsRetentionMs: integer(env, 'MAILROOM_EVENTS_RETENTION_HOURS', 24, 1, 24 * 90) * 3600_000,

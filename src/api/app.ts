@@ -7,6 +7,8 @@ import { MailroomError } from '../core/errors.js';
 import type { ApiDeps } from './deps.js';
 import { familyForPath } from './shared/families.js';
 import { sendError } from './shared/family-plugin.js';
+import { overrideErrorStatus } from './shared/stack-errors.js';
+import { trackAllowedMethods } from './shared/allowed-methods.js';
 import { systemRoutes } from './system/index.js';
 import { operatorRoutes } from './operator/index.js';
 import { stackApi } from './stack/index.js';
@@ -14,6 +16,8 @@ import { emailApi } from './email/index.js';
 import { emailTemplatesApi } from './email-templates/index.js';
 import { eventsApi } from './events/index.js';
 import { mailApi } from './mail/index.js';
+import { resendApi } from './resend/index.js';
+import { logtoApi } from './logto/index.js';
 import { unsubscribeRoutes } from './unsubscribe/index.js';
 import { consoleRoutes } from '../console/index.js';
 import { documentApi } from './openapi/document.js';
@@ -42,6 +46,7 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
       metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     });
   }
+  app.addHook('onSend', overrideErrorStatus);
   // While the database is known to be down, answer 503 (in the family's shape, with Retry-After) at once
   // rather than letting every request wait out its own timeout. Liveness and the API description need no database.
   app.addHook('onRequest', async (request) => {
@@ -52,6 +57,7 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
   // Only JSON bodies are accepted; anything else is a clear 415, not a parse failure later.
   app.removeContentTypeParser('text/plain');
   configureBodies(app);
+  const allowedMethods = trackAllowedMethods(app);
 
   await app.register(swagger, {
     transform: ({ schema, url, route }) => ({ schema: withErrorResponses(schema as Record<string, unknown>, route) as typeof schema, url }),
@@ -74,9 +80,13 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
     projectRequestsPerMinute: async (projectId) => (await deps.projects.getProject(projectId))?.settings.requestsPerMinute,
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, familyForPath(request.url), new MailroomError('ROUTE_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allowed = allowedMethods(request.url);
+    if (allowed.length === 0) return sendError(reply, familyForPath(request.url), new MailroomError('ROUTE_NOT_FOUND', `no route for ${request.method} ${path}`));
+    reply.header('allow', allowed.join(', '));
+    return sendError(reply, familyForPath(request.url), new MailroomError('METHOD_NOT_ALLOWED', `${path} takes ${allowed.join(', ')}, not ${request.method}`, { allow: allowed }));
+  });
   app.setErrorHandler((error, request, reply) => sendError(reply, familyForPath(request.url), error));
 
   await app.register(systemRoutes, { deps });
@@ -86,6 +96,8 @@ export async function buildApp(deps: ApiDeps, options: { logger: Logger }): Prom
   await app.register(emailTemplatesApi, { deps });
   await app.register(eventsApi, { deps });
   await app.register(mailApi, { deps });
+  await app.register(resendApi, { deps });
+  await app.register(logtoApi, { deps });
   await app.register(unsubscribeRoutes, { deps });
   await app.register(consoleRoutes, { deps });
   return app;

@@ -16,6 +16,7 @@ import type { AcceptService } from '../core/outbox/accept.js';
 import type { OutboxQueries } from '../core/outbox/query.js';
 import type { OutboxEditor } from '../core/outbox/edit.js';
 import type { Idempotency } from '../core/idempotency/idempotency.js';
+import type { TypedTemplateSend } from '../core/outbox/typed-send.js';
 import type { SuppressionService } from '../core/suppressions/suppressions.js';
 import type { InboxService } from '../core/delivery/inbox.js';
 import type { MetricsEndpoint } from './system/metrics.js';
@@ -41,6 +42,8 @@ export interface ApiDeps {
   databaseKnownDown?: () => boolean;
   rootKey: string | undefined;
   bodyLimit: number;
+  /** Requests per second per key on the Resend-compatible paths; 0 = no limit. */
+  resendRateLimit: number;
   /** Live events for the WebSocket endpoint. */
   eventHub: EventHub;
   webhooks: WebhookService;
@@ -53,6 +56,8 @@ export interface ApiDeps {
   outboxQueries: OutboxQueries;
   outboxEditor: OutboxEditor;
   idempotency: Idempotency;
+  /** Sends built from a typed (seed 004) template named by type and locale. */
+  typedSend: TypedTemplateSend;
   suppressions: SuppressionService;
   /** The capture transport's mailbox (dev inbox). */
   inbox: InboxService;

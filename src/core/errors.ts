@@ -8,6 +8,7 @@ export type ErrorKind =
   | 'unauthenticated'
   | 'forbidden'
   | 'not_found'
+  | 'method_not_allowed'
   | 'conflict'
   | 'too_large'
   | 'unsupported_media'
@@ -21,7 +22,8 @@ export const errorCatalog = {
   INVALID_JSON: { kind: 'invalid', meaning: 'The request body is not valid JSON.' },
   UNSUPPORTED_MEDIA_TYPE: { kind: 'unsupported_media', meaning: 'The request content type is not accepted.' },
   BODY_TOO_LARGE: { kind: 'too_large', meaning: 'The request body exceeds the configured limit.' },
-  ROUTE_NOT_FOUND: { kind: 'not_found', meaning: 'No route matches this method and path.' },
+  ROUTE_NOT_FOUND: { kind: 'not_found', meaning: 'No route matches this path.' },
+  METHOD_NOT_ALLOWED: { kind: 'method_not_allowed', meaning: 'The path exists but not for this method; the Allow header lists those it takes.' },
   NOT_FOUND: { kind: 'not_found', meaning: 'The resource does not exist in this project.' },
   UNAUTHENTICATED: { kind: 'unauthenticated', meaning: 'No credentials were presented.' },
   INVALID_API_KEY: { kind: 'unauthenticated', meaning: 'The key is unknown, revoked, or not valid for this header.' },
@@ -72,7 +74,7 @@ export class MailroomError extends Error {
 export const isMailroomError = (value: unknown): value is MailroomError => value instanceof MailroomError;
 
 export function notFound(what: string, id: string): MailroomError {
-  return new MailroomError('NOT_FOUND', `${what} ${id} was not found`, { id });
+  return new MailroomError('NOT_FOUND', `${what} ${id} was not found`, { id, resource: what });
 }
 
 export function invalidField(field: string, message: string): MailroomError {

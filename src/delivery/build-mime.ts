@@ -53,6 +53,8 @@ export function buildMail(input: MailInput): Mail.Options {
       content: a.content,
       encoding: 'base64',
       ...(a.contentType ? { contentType: a.contentType } : {}),
+      // An inline part the html names as cid:…
+      ...(a.contentId ? { cid: a.contentId } : {}),
     }));
   }
   if (!message.transactional) {

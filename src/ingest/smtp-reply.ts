@@ -21,6 +21,7 @@ const codeForKind: Record<ErrorKind, number> = {
   unauthenticated: 530,
   forbidden: 550,
   not_found: 550,
+  method_not_allowed: 550,
   conflict: 550,
   too_large: 552,
   unsupported_media: 554,

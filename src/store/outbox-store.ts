@@ -103,7 +103,13 @@ function splitAttachments(c: ContentToInsert, blobs: Map<string, { content: stri
     const bytes = Buffer.from(a.content, 'base64');
     const hash = createHash('sha256').update(bytes).digest('hex');
     blobs.set(hash, { content: a.content, size: bytes.length });
-    return { filename: a.filename, ...(a.contentType ? { contentType: a.contentType } : {}), hash, size: bytes.length };
+    return {
+      filename: a.filename,
+      ...(a.contentType ? { contentType: a.contentType } : {}),
+      ...(a.contentId ? { contentId: a.contentId } : {}),
+      hash,
+      size: bytes.length,
+    };
   });
   return JSON.stringify(refs);
 }

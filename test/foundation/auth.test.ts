@@ -30,7 +30,8 @@ describe.each(engineKinds)('authentication on %s', (engine) => {
     expect(ok.statusCode).toBe(200);
     const wrongKind = await current({ 'x-stack-admin-access-token': m.project.secret_server_key, 'x-stack-project-id': m.project.project_id });
     expect(wrongKind.statusCode).toBe(401);
-    expect(wrongKind.json()).toMatchObject({ code: 'INVALID_API_KEY' });
+    // Stack's own code for the header the key came in, so Stack's SDKs raise their typed error.
+    expect(wrongKind.json()).toMatchObject({ code: 'INVALID_ADMIN_ACCESS_TOKEN' });
   });
 
   it('accepts Authorization: Bearer, alone or with a matching project id', async () => {
@@ -43,8 +44,9 @@ describe.each(engineKinds)('authentication on %s', (engine) => {
     const other = await m.core.projects.createProject({ name: 'other' });
     const res = await current({ 'x-stack-secret-server-key': m.project.secret_server_key, 'x-stack-project-id': other.project_id });
     expect(res.statusCode).toBe(401);
-    expect(res.headers['x-stack-known-error']).toBe('PROJECT_KEY_MISMATCH');
-    expect(res.json()).toEqual({ code: 'PROJECT_KEY_MISMATCH', error: expect.any(String) });
+    expect(res.headers['x-stack-known-error']).toBe('INVALID_SECRET_SERVER_KEY');
+    expect(res.headers['x-hexclave-known-error']).toBe('INVALID_SECRET_SERVER_KEY');
+    expect(res.json()).toEqual({ code: 'INVALID_SECRET_SERVER_KEY', error: expect.any(String), details: { project_id: other.project_id } });
     const bearer = await current({ authorization: `Bearer ${m.project.secret_server_key}`, 'x-stack-project-id': other.project_id });
     expect(bearer.statusCode).toBe(401);
   });
@@ -52,13 +54,13 @@ describe.each(engineKinds)('authentication on %s', (engine) => {
   it('rejects missing credentials, a missing project id and an unknown key', async () => {
     const none = await current({});
     expect(none.statusCode).toBe(401);
-    expect(none.json().code).toBe('UNAUTHENTICATED');
+    expect(none.json().code).toBe('CLIENT_OR_SERVER_OR_ADMIN_AUTHENTICATION_REQUIRED');
     const noProject = await current({ 'x-stack-secret-server-key': m.project.secret_server_key });
     expect(noProject.statusCode).toBe(401);
     expect(noProject.json().code).toBe('PROJECT_ID_REQUIRED');
     const unknown = await current({ 'x-stack-secret-server-key': 'mr_sk_not-a-real-key', 'x-stack-project-id': m.project.project_id });
     expect(unknown.statusCode).toBe(401);
-    expect(unknown.json().code).toBe('INVALID_API_KEY');
+    expect(unknown.json()).toMatchObject({ code: 'INVALID_SECRET_SERVER_KEY', details: { project_id: m.project.project_id } });
     expect((await current({ authorization: 'Bearer mr_sk_nope' })).statusCode).toBe(401);
   });
 
@@ -78,7 +80,7 @@ describe.each(engineKinds)('authentication on %s', (engine) => {
     expect((await m.request({ method: 'DELETE', url: `/api/v1/projects/current/keys/${id}`, headers: admin })).statusCode).toBe(204);
     const after = await current(headers);
     expect(after.statusCode).toBe(401);
-    expect(after.json().code).toBe('INVALID_API_KEY');
+    expect(after.json().code).toBe('INVALID_SECRET_SERVER_KEY');
     expect((await m.request({ method: 'DELETE', url: `/api/v1/projects/current/keys/${id}`, headers: admin })).statusCode).toBe(404);
   });
 

@@ -32,8 +32,8 @@ describe.each(engineKinds)('users on %s', (engine) => {
     expect((await req('DELETE', `/api/v1/users/${user.id}`)).json()).toEqual({ success: true });
     const gone = await req('GET', `/api/v1/users/${user.id}`);
     expect(gone.statusCode).toBe(404);
-    expect(gone.json()).toMatchObject({ code: 'NOT_FOUND', error: expect.any(String) });
-    expect(gone.headers['x-stack-known-error']).toBe('NOT_FOUND');
+    expect(gone.json()).toMatchObject({ code: 'USER_NOT_FOUND', error: expect.any(String) });
+    expect(gone.headers['x-stack-known-error']).toBe('USER_NOT_FOUND');
   });
 
   it('a changed primary email is no longer verified unless the patch says so', async () => {

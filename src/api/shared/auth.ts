@@ -46,14 +46,20 @@ export function isAuthHook(hook: unknown): boolean {
   return typeof hook === 'function' && (hook as unknown as Record<symbol, unknown>)[authMark] === true;
 }
 
-const invalidKey = () => new MailroomError('INVALID_API_KEY', 'the API key is invalid or has been revoked');
+/** `header` names the Stack header the key came in (the Stack family turns it into Stack's own error code). */
+const invalidKey = (header?: string, projectId?: string) =>
+  new MailroomError('INVALID_API_KEY', 'the API key is invalid or has been revoked', header ? { header, project_id: projectId } : undefined);
 
 export function createAuthenticator(deps: AuthDeps) {
-  async function keyPrincipal(key: string, acceptedKinds: readonly KeyKind[], projectId: string | undefined): Promise<Principal> {
+  async function keyPrincipal(key: string, acceptedKinds: readonly KeyKind[], projectId: string | undefined, header?: string): Promise<Principal> {
     const principal = await deps.projects.authenticateKey(key);
-    if (!principal || !acceptedKinds.includes(principal.keyKind)) throw invalidKey();
+    if (!principal || !acceptedKinds.includes(principal.keyKind)) throw invalidKey(header, projectId);
     if (projectId !== undefined && projectId !== principal.projectId) {
-      throw new MailroomError('PROJECT_KEY_MISMATCH', 'the key does not belong to the project named by x-stack-project-id');
+      throw new MailroomError(
+        'PROJECT_KEY_MISMATCH',
+        'the key does not belong to the project named by x-stack-project-id',
+        header ? { header, project_id: projectId } : undefined,
+      );
     }
     return principal;
   }
@@ -64,14 +70,18 @@ export function createAuthenticator(deps: AuthDeps) {
     const secretKey = stackHeader(request, 'secret-server-key');
     const adminToken = stackHeader(request, 'admin-access-token');
     const publishableKey = stackHeader(request, 'publishable-client-key');
+    const superSecretAdminKey = stackHeader(request, 'super-secret-admin-key');
     const bearer = bearerToken(request);
 
-    if (secretKey || adminToken || publishableKey) {
+    if (secretKey || adminToken || publishableKey || superSecretAdminKey) {
       if (!projectId) throw new MailroomError('PROJECT_ID_REQUIRED', 'x-stack-project-id is required with x-stack-* keys');
       let principal: Principal;
-      if (adminToken) principal = await keyPrincipal(adminToken, ['admin'], projectId);
-      else if (secretKey) principal = await keyPrincipal(secretKey, ['secret', 'scoped'], projectId);
-      else principal = await keyPrincipal(publishableKey!, ['publishable'], projectId);
+      // The strongest credential presented decides, and a wrong one is refused even beside a valid weaker key.
+      if (superSecretAdminKey) principal = await keyPrincipal(superSecretAdminKey, ['admin'], projectId, 'super-secret-admin-key');
+      else if (adminToken) principal = await keyPrincipal(adminToken, ['admin'], projectId, 'admin-access-token');
+      // An admin key may do whatever a server key may, so it is accepted where one is.
+      else if (secretKey) principal = await keyPrincipal(secretKey, ['secret', 'scoped', 'admin'], projectId, 'secret-server-key');
+      else principal = await keyPrincipal(publishableKey!, ['publishable'], projectId, 'publishable-client-key');
       if (bearer && !looksLikeApiKey(bearer)) return withUser(principal, bearer);
       return principal;
     }

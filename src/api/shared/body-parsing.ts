@@ -1,5 +1,6 @@
 /**
- * How request bodies become values: JSON only, strict UTF-8, no type coercion.
+ * How request bodies become values: JSON only, strict UTF-8, no type coercion; an empty
+ * JSON body is no body.
  * A body field of the wrong type is a 400 naming the field (Ajv without
  * coerceTypes); querystrings, params and headers arrive as strings and are
  * still coerced to the numbers and booleans their schemas declare.
@@ -32,6 +33,8 @@ export function configureBodies(app: FastifyInstance): void {
     } catch {
       return done(new MailroomError('INVALID_JSON', 'the body is not valid UTF-8'), undefined);
     }
+    // Clients (the Resend SDK's cancel, for one) send Content-Type: application/json with no body at all.
+    if (text === '') return done(null, undefined);
     parseJson(request, text, done);
   });
 }

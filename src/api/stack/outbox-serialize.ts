@@ -2,6 +2,7 @@ import { simpleStatus } from '../../core/outbox/lifecycle.js';
 import type { OutboxEntry } from '../../core/outbox/query.js';
 import type { OutboxMessage } from '../../core/outbox/types.js';
 import { iso, isoOrNull, wasCaptured } from '../shared/serialize.js';
+import { stackCrudFields, stackCrudSchemaProperties } from './outbox-stack-crud.js';
 
 /** Seed 000's fields, then what a user needs to know what happened to the email. */
 export const outboxEntrySchema = {
@@ -49,6 +50,7 @@ export const outboxEntrySchema = {
       type: 'array',
       items: { type: 'object', properties: { status: { type: 'string' }, reason: { type: 'string', nullable: true }, at: { type: 'string' } } },
     },
+    ...stackCrudSchemaProperties,
   },
 } as const;
 
@@ -56,8 +58,10 @@ function bodyOf(m: OutboxMessage): string | null {
   return m.renderedHtml ?? m.html ?? m.renderedText ?? m.text;
 }
 
+/** Seed 000's item and Stack Auth's email-outbox CRUD item in one object (their shared names agree). */
 export function serializeOutboxEntry(m: OutboxEntry) {
   return {
+    ...stackCrudFields(m),
     id: m.id,
     status: m.status,
     simple_status: simpleStatus(m.status),

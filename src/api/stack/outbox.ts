@@ -21,17 +21,40 @@ const statusActions: Record<string, EditRequest['action']> = {
   skipped: 'cancel',
 };
 
+/** Seed 000's body, and Stack Auth's email-outbox update body (what its admin SDK sends). */
 interface PatchBody {
   status?: string;
   subject?: string;
   body?: string;
   scheduled_at?: string | null;
   scheduled_at_millis?: number | null;
+  is_paused?: boolean;
+  cancel?: true;
+  skip_deliverability_check?: boolean;
+  theme_id?: string | null;
+  tsx_source?: string;
+  to?: unknown;
+  variables?: Record<string, unknown>;
 }
+
+/** Stack fields whose Stack meaning Mailroom has no part for, with what to do instead. */
+const unsupported: Array<[keyof PatchBody, string]> = [
+  ['tsx_source', 'Mailroom renders HTML and Liquid templates, not TSX: send the new HTML as body'],
+  ['to', 'the recipient of a queued email cannot be changed: cancel it and send again'],
+  ['variables', 'the variables of a queued email cannot be changed: cancel it and send again'],
+];
 
 function toEdit(body: PatchBody): EditRequest {
   const edit: EditRequest = {};
+  for (const [field, why] of unsupported) if (body[field] !== undefined) throw invalidField(`body.${field}`, why);
+  if (body.theme_id !== undefined && body.theme_id !== null) throw invalidField('body.theme_id', 'Mailroom has no email themes; send null or leave it out');
+  if (body.status !== undefined && (body.is_paused !== undefined || body.cancel !== undefined)) {
+    throw invalidField('body.status', 'give status, or is_paused / cancel, not both');
+  }
   if (body.status !== undefined) edit.action = statusActions[body.status];
+  if (body.is_paused !== undefined) edit.action = body.is_paused ? 'pause' : 'resume';
+  // As in Stack, a cancel is the whole edit.
+  if (body.cancel) return { action: 'cancel' };
   if (body.subject !== undefined) edit.subject = body.subject;
   if (body.body !== undefined) edit.html = body.body;
   if (body.scheduled_at !== undefined && body.scheduled_at_millis !== undefined) {
@@ -76,6 +99,7 @@ export function outboxRoutes(app: FastifyInstance, deps: ApiDeps): void {
             type: 'object',
             properties: {
               items: { type: 'array', items: outboxEntrySchema },
+              is_paginated: { type: 'boolean' },
               pagination: { type: 'object', properties: { next_cursor: { type: 'string', nullable: true } } },
             },
           },
@@ -91,7 +115,7 @@ export function outboxRoutes(app: FastifyInstance, deps: ApiDeps): void {
         q.limit,
         q.cursor,
       );
-      return { items: page.items.map(serializeOutboxEntry), pagination: { next_cursor: page.nextCursor } };
+      return { items: page.items.map(serializeOutboxEntry), is_paginated: true, pagination: { next_cursor: page.nextCursor } };
     },
   );
 
@@ -122,6 +146,13 @@ export function outboxRoutes(app: FastifyInstance, deps: ApiDeps): void {
             body: { type: 'string', minLength: 1 },
             scheduled_at: { type: 'string', nullable: true },
             scheduled_at_millis: { type: 'integer', minimum: 0, nullable: true },
+            is_paused: { type: 'boolean' },
+            cancel: { type: 'boolean', enum: [true] },
+            skip_deliverability_check: { type: 'boolean' },
+            theme_id: { type: 'string', nullable: true },
+            tsx_source: { type: 'string' },
+            to: { type: 'object' },
+            variables: { type: 'object' },
           },
         },
         response: { 200: outboxEntrySchema, '4xx': errorSchemas.stack },

@@ -45,10 +45,10 @@ export function createIdempotency(deps: { store: IdempotencyStore; clock: Clock 
       const claim = await deps.store.claim(projectId, key, requestHash, now, now + idempotencyWindowMs, now - runningTimeoutMs);
       if (!claim.claimed) {
         if (claim.requestHash !== requestHash) {
-          throw new MailroomError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used with a different request');
+          throw new MailroomError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used with a different request', { reason: 'different_request' });
         }
         if (claim.state === 'running' || !claim.response) {
-          throw new MailroomError('IDEMPOTENCY_CONFLICT', 'a request with this Idempotency-Key is still in progress');
+          throw new MailroomError('IDEMPOTENCY_CONFLICT', 'a request with this Idempotency-Key is still in progress', { reason: 'in_progress' });
         }
         return { ...claim.response, replayed: true };
       }

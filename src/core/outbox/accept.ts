@@ -215,6 +215,23 @@ export function createAccept(deps: AcceptDeps) {
   return {
     accept,
 
+    /**
+     * Several requests, all or nothing (a strict batch): every one is checked before any is written;
+     * the first that fails is the error, with `details.index` naming it, and nothing is committed.
+     */
+    async acceptAll(projectId: string, requests: readonly AcceptRequest[]): Promise<Accepted[]> {
+      const prepared: Prepared[] = [];
+      for (const [index, request] of requests.entries()) {
+        try {
+          prepared.push(await prepare(projectId, request));
+        } catch (error) {
+          if (!isMailroomError(error) || error.kind === 'internal') throw error;
+          throw new MailroomError(error.code, error.message, { ...error.details, index });
+        }
+      }
+      return commit(projectId, prepared);
+    },
+
     /** Several requests (a batch): each checked on its own, the valid ones committed together, a result per item. */
     async acceptEach(projectId: string, requests: readonly AcceptRequest[]): Promise<ItemResult[]> {
       const results: Array<ItemResult | Prepared> = [];

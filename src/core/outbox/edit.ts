@@ -74,12 +74,12 @@ export function createOutboxEditor(deps: { outbox: OutboxStore; admin: OutboxAdm
       for (let race = 0; race < maxRaces; race++) {
         const message = await deps.outbox.getMessage(projectId, id);
         if (!message) throw notFound('email', id);
-        assertEditable(message.status);
+        assertEditable(message.status, id);
         const now = deps.clock.now();
         const { target, patch, reason } = plan(message, request, now);
         const moves = target !== message.status;
         if (moves && !canTransition(message.status, target)) {
-          throw new MailroomError('EMAIL_NOT_EDITABLE', `an email in status "${message.status}" cannot become "${target}"`, { status: message.status });
+          throw new MailroomError('EMAIL_NOT_EDITABLE', `an email in status "${message.status}" cannot become "${target}"`, { status: message.status, email_id: id });
         }
         const updated = await deps.admin.updateIf(projectId, id, [message.status], patch, moves ? { status: target, reason } : null, now);
         if (!updated) continue; // a worker (or another edit) moved it first: read again and decide again

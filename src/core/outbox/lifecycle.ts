@@ -64,9 +64,9 @@ export function canTransition(from: OutboxStatus, to: OutboxStatus): boolean {
 }
 
 /** Throws EMAIL_NOT_EDITABLE when the outbox API asks for a change the machine forbids. */
-export function assertEditable(status: OutboxStatus): void {
+export function assertEditable(status: OutboxStatus, emailId?: string): void {
   if (!isEditable(status)) {
-    throw new MailroomError('EMAIL_NOT_EDITABLE', `an email in status "${status}" can no longer be edited`, { status });
+    throw new MailroomError('EMAIL_NOT_EDITABLE', `an email in status "${status}" can no longer be edited`, { status, ...(emailId ? { email_id: emailId } : {}) });
   }
 }
 

@@ -5,6 +5,8 @@ export interface Attachment {
   /** base64 */
   content: string;
   contentType?: string;
+  /** Inline part referenced from the html as `cid:<contentId>`. */
+  contentId?: string;
 }
 
 /** What a send path hands to the outbox: one entry per recipient message. */

@@ -7,6 +7,8 @@ import type { Database, OutboxContentsTable } from '../schema.js';
 export interface AttachmentRef {
   filename: string;
   contentType?: string;
+  /** Inline part named by the html as cid:… */
+  contentId?: string;
   hash: string;
   size: number;
 }
@@ -47,6 +49,7 @@ export async function loadContents(db: Kysely<Database>, projectId: string, cont
       filename: a.filename,
       content: blobs.get(a.hash) ?? '',
       ...(a.contentType ? { contentType: a.contentType } : {}),
+      ...(a.contentId ? { contentId: a.contentId } : {}),
     }));
     result.set(r.id, {
       from: r.from_address,
