@@ -8,7 +8,7 @@ import type { ProjectSettings } from '../core/projects/types.js';
 import { can, pageContext, principalOf, redirectWith, requirePermission } from './context.js';
 import type { ConsoleDeps } from './deps.js';
 import { timeTag } from './format.js';
-import { html } from './html.js';
+import { html } from '../api/shared/html.js';
 import { csrfField, flash, page } from './layout.js';
 
 const send = (reply: import('fastify').FastifyReply, body: { value: string }) => reply.type('text/html; charset=utf-8').send(body.value);

@@ -1,5 +1,5 @@
 import { simpleStatus, type OutboxStatus } from '../core/outbox/lifecycle.js';
-import { html, type Html } from './html.js';
+import { html, type Html } from '../api/shared/html.js';
 
 /** Times as UTC with seconds: a console is read next to logs, which are UTC. */
 export function when(ms: number | null | undefined): string {

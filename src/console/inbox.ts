@@ -4,7 +4,7 @@ import { notFound } from '../core/errors.js';
 import { can, pageContext, redirectWith, requirePermission, wantsFragment } from './context.js';
 import type { ConsoleDeps } from './deps.js';
 import { bytes, timeTag } from './format.js';
-import { html, type Html } from './html.js';
+import { html, type Html } from '../api/shared/html.js';
 import { csrfField, flash, page } from './layout.js';
 import { headerLines, mailContentPolicy, parseMime } from './mime.js';
 

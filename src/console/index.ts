@@ -13,7 +13,7 @@ import { toMailroomError } from '../api/shared/to-mailroom-error.js';
 import type { ConsoleDeps } from './deps.js';
 import { assetRoutes } from './assets.js';
 import { pageContext, wantsFragment } from './context.js';
-import { html } from './html.js';
+import { html } from '../api/shared/html.js';
 import { barePage, flash, page } from './layout.js';
 import { createSessions, sessionCookie } from './session.js';
 import { signInRoutes } from './sign-in.js';

@@ -1,5 +1,5 @@
 import { hasPermission, type Principal } from '../core/auth/permissions.js';
-import { html, type Html, type Renderable } from './html.js';
+import { html, type Html, type Renderable } from '../api/shared/html.js';
 
 export interface PageContext {
   principal: Principal;

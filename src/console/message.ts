@@ -7,7 +7,7 @@ import type { WebhookDelivery } from '../core/webhooks/types.js';
 import { can, pageContext, principalOf, redirectWith, requirePermission, wantsFragment } from './context.js';
 import type { ConsoleDeps } from './deps.js';
 import { statusBadge, timeTag } from './format.js';
-import { html, type Html } from './html.js';
+import { html, type Html } from '../api/shared/html.js';
 import { csrfField, flash, page } from './layout.js';
 import { headerLines, mailContentPolicy, parseMime } from './mime.js';
 

@@ -5,7 +5,7 @@ import { outboxStatuses, simpleStatuses } from '../core/outbox/lifecycle.js';
 import { pageContext, principalOf, requirePermission, wantsFragment } from './context.js';
 import type { ConsoleDeps } from './deps.js';
 import { statusBadge, timeTag } from './format.js';
-import { html, type Html } from './html.js';
+import { html, type Html } from '../api/shared/html.js';
 import { flash, page } from './layout.js';
 
 interface ListQuery {

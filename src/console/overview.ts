@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { pageContext, requirePermission, wantsFragment } from './context.js';
 import type { ConsoleDeps } from './deps.js';
 import { duration, statusBadge, timeTag, when } from './format.js';
-import { html, type Html } from './html.js';
+import { html, type Html } from '../api/shared/html.js';
 import { page } from './layout.js';
 import type { OverviewFigures } from '../core/outbox/browse.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { hasPermission } from '../core/auth/permissions.js';
 import type { ConsoleDeps } from './deps.js';
-import { html } from './html.js';
+import { html } from '../api/shared/html.js';
 import { barePage, csrfField, flash } from './layout.js';
 import { sessionCookie, type Sessions } from './session.js';
 

@@ -1,6 +1,6 @@
 /** Pieces shared by the template editors: field errors at their line, JSON fields, the preview frame. */
 import { invalidField, isMailroomError } from '../core/errors.js';
-import { html, type Html } from './html.js';
+import { html, type Html } from '../api/shared/html.js';
 import { flash } from './layout.js';
 
 /** A save refused by core: which field, which line (LiquidJS reports `line:N`), and the message. */

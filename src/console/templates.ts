@@ -3,7 +3,7 @@ import type { EmailTemplate, Translations } from '../core/templates/types.js';
 import { can, pageContext, principalOf, redirectWith, requirePermission } from './context.js';
 import type { ConsoleDeps } from './deps.js';
 import { timeTag } from './format.js';
-import { html, type Html } from './html.js';
+import { html, type Html } from '../api/shared/html.js';
 import { csrfField, flash, page, type PageContext } from './layout.js';
 import { fieldError, parseJsonField, previewPane, problemOf, type FieldProblem } from './template-forms.js';
 import { typedTemplateRoutes } from './typed-templates.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { can, pageContext, redirectWith, requirePermission } from './context.js';
 import type { ConsoleDeps } from './deps.js';
-import { html, type Html } from './html.js';
+import { html, type Html } from '../api/shared/html.js';
 import { csrfField, flash, page, type PageContext } from './layout.js';
 import { fieldError, parseJsonField, previewPane, problemOf, type FieldProblem } from './template-forms.js';
 

@@ -35,6 +35,6 @@ export function configureBodies(app: FastifyInstance): void {
     }
     // Clients (the Resend SDK's cancel, for one) send Content-Type: application/json with no body at all.
     if (text === '') return done(null, undefined);
-    parseJson(request, text, done);
+    void parseJson(request, text, done);
   });
 }

@@ -4,7 +4,7 @@
  * project that no longer exists). Self-contained HTML (inline styles, no
  * scripts, no external assets), in the reader's language where we have it.
  */
-import { html, type Html } from '../../console/html.js';
+import { html, type Html } from '../shared/html.js';
 
 const messages = {
   en: {
