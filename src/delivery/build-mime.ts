@@ -98,7 +98,8 @@ export function createMimeBuilder() {
     name: 'mailroom-mime',
     version: '1',
     send(mail: MailMessage, done: (error: Error | null, info?: BuiltMessage) => void) {
-      const envelope = (mail.data.envelope ?? mail.message.getEnvelope()) as BuiltMessage['envelope'];
+      // The composer parsed any explicit envelope into bare addresses (a display name would be an invalid MAIL FROM).
+      const envelope = mail.message.getEnvelope() as BuiltMessage['envelope'];
       const chunks: Buffer[] = [];
       const stream = mail.message.createReadStream();
       stream.on('data', (c: Buffer) => chunks.push(c));
