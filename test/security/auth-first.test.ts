@@ -33,7 +33,7 @@ describe.each(engineKinds)('authentication before the body on %s', (engine) => {
     const port = (m.app.server.address() as { port: number }).port;
     const res = await post(port, '/api/v1/emails/send-email', hostileBody);
     expect(res.status).toBe(401);
-    expect(res.json.code).toBe('UNAUTHENTICATED');
+    expect(res.json.code).toBe('CLIENT_OR_SERVER_OR_ADMIN_AUTHENTICATION_REQUIRED');
     const wrongKey = await post(port, '/mail/send', hostileBody, { authorization: 'Bearer mr_sk_not-a-key' });
     expect(wrongKey.status).toBe(401);
     // A schema answer (400) would mean the body had been parsed and validated first.

@@ -10,7 +10,7 @@ import { note } from '../context.js';
  */
 async function ensureDefaultProject(mailroom: Mailroom): Promise<void> {
   if ((await mailroom.core.projects.countProjects()) > 0) return;
-  const created = await mailroom.core.projects.createProject({ name: 'default', settings: { defaultSender: 'mailroom@localhost' } });
+  const created = await mailroom.core.projects.createProject({ name: 'default', settings: { defaultSender: 'mailroom@mailroom.local' } });
   process.stderr.write(
     [
       '',
