@@ -89,8 +89,9 @@ export async function fuzzOperations(target: FuzzTarget, options: { runsPerOpera
         if (response.statusCode >= 500) report(`server error: ${response.body.slice(0, 300)}`);
         const doc = documented(op.responses, response.statusCode);
         if (doc === undefined && response.statusCode !== 101) report('status not documented for this operation');
-        // An id the request itself named may be echoed ("... was not found"); anything else foreign is a leak.
-        const sentText = url + JSON.stringify(sample.body ?? '');
+        // An id the request itself named (path, body or a header such as x-stack-project-id) may be echoed
+        // ("... was not found", "the key does not belong to project ..."); anything else foreign is a leak.
+        const sentText = url + JSON.stringify(sample.body ?? '') + JSON.stringify(headers);
         const marker = target.foreignMarkers.find((m) => response.body.includes(m) && !sentText.includes(m));
         if (marker) report(`another project's data in the answer (${marker})`);
         const schema = doc && doc !== 'range' ? (doc.content?.['application/json']?.schema as Schema | undefined) : undefined;

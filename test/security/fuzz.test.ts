@@ -63,7 +63,7 @@ describe.each(engineKinds)('fuzzing the API from /openapi.json on %s', (engine) 
       { runsPerOperation: runs, seed },
     );
     expect(result.operations).toBeGreaterThan(50);
-    expect(result.findings).toEqual([]);
+    expect(result.findings, JSON.stringify(result.findings.slice(0, 30), null, 1)).toEqual([]);
     // Generated requests must also get through: some succeed, some are refused for credentials and for content.
     for (const status of [200, 400, 401]) expect(result.statuses[status], JSON.stringify(result.statuses)).toBeGreaterThan(0);
     if (process.env.FUZZ_RUNS) console.log(engine, result.requests, 'requests', JSON.stringify(result.statuses));

@@ -17,6 +17,7 @@ const descriptions: Record<string, string> = {
   401: 'No credentials, or credentials that are unknown, revoked or for another project.',
   403: 'The credentials lack the permission this operation requires, or a signed link does not verify.',
   404: 'The resource does not exist in this project.',
+  422: 'A field is missing or invalid (the Resend family answers validation errors with 422, as Resend does).',
   409: 'The change conflicts with the current state (e.g. an idempotency key reused with another body).',
   413: 'The request body exceeds the configured limit.',
   415: 'The body is not application/json.',
@@ -60,6 +61,7 @@ export function withErrorResponses(schema: Record<string, unknown> | undefined, 
   if (schema.querystring) statuses.add(403);
   if (schema.params || (authenticatedRoutes.has(route) && methods.some((m) => m !== 'GET'))) statuses.add(404);
   if (methods.some((m) => m !== 'GET' && m !== 'HEAD')) statuses.add(409);
+  if (family.name === 'resend' && statuses.has(400)) statuses.add(422);
   const responses = { ...((schema.response as Record<string, unknown> | undefined) ?? {}) };
   for (const status of statuses) {
     if (responses[status] === undefined && responses[String(status)] === undefined) {
