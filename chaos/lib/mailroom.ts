@@ -42,8 +42,10 @@ export async function deploy(o: DeploymentOptions): Promise<Deployment> {
     ...o.env,
   });
   const api = await group.spawn('api', 'serve', { PORT: String(port), MAILROOM_WORKERS: '0' }, 'mailroom is ready');
-  const projectId = /project_id:\s+(\S+)/.exec(api.stdout)?.[1];
-  const key = /secret_server_key:\s+(\S+)/.exec(api.stdout)?.[1];
+  // First start prints the default project's keys as a banner on stderr.
+  const startup = api.output();
+  const projectId = /project_id:\s+(\S+)/.exec(startup)?.[1];
+  const key = /secret_server_key:\s+(\S+)/.exec(startup)?.[1];
   if (!projectId || !key) throw new Error(`the API did not print the default project's keys: ${api.output()}`);
   const workers: MailroomProcess[] = [];
   let n = 0;

@@ -245,8 +245,11 @@ export function createWorker(deps: WorkerDeps) {
           else if (inHand.size > 0) await Promise.race([...inHand, idle(now)]);
           else await idle(now);
         } catch (error) {
-          // Never fatal: a database outage ends up here too; back off, then claim again.
+          // Never fatal: a database outage ends up here too; back off, then claim again. A claim that
+          // committed before the failure left rows in `rendering`: give them back once the database answers
+          // (only rows not handed off are released, so batches still in hand are unaffected).
           deps.logger.error({ err: error, owner: deps.owner }, 'claiming failed');
+          owesRelease = true;
           await new Promise((resolve) => setTimeout(resolve, Math.min(config.pollMs, 1000)));
         }
       }

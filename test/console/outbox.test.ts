@@ -103,6 +103,8 @@ describe.each(engineKinds)('console outbox and dev inbox (%s)', { timeout: 120_0
     await page.getByRole('button', { name: 'Resume' }).click();
     await expect.poll(textOf(page.getByRole('status')), wait).toBe('Resumed.');
     expect((await outboxEntry(fx.mailroom, id)).status).toBe('scheduled');
+    // A fresh page: the live update of the resume may otherwise redraw the form between fill and click.
+    await page.goto(`${fx.baseUrl}/outbox/${id}`);
     await page.getByLabel('Send at (UTC)').fill('2099-01-01T10:00');
     await page.getByRole('button', { name: 'Reschedule' }).click();
     await expect.poll(textOf(page.getByRole('alert')), wait).toContain('year'); // more than a year ahead: refused, as the API does
