@@ -6,6 +6,9 @@ try {
   const r = JSON.parse(readFileSync(file, 'utf8'));
   const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  // vitest's own exit code is not reliable here (a dependency's exit hook can end the process with 0),
+  // so the results decide: any failed test or suite fails the run.
+  if (r.numFailedTests > 0 || r.numFailedTestSuites > 0 || r.success === false) process.exitCode = 1;
 } catch {
   console.log('tests: 0 passed, 1 failed');
   process.exitCode = 1;

@@ -66,7 +66,7 @@ function actions(request: FastifyRequest, m: OutboxEntry, csrf: string): Html {
 ${mayEdit && m.status !== 'paused' ? button('pause', 'Pause') : ''}
 ${mayEdit && m.status === 'paused' ? button('resume', 'Resume') : ''}
 ${mayEdit ? button('cancel', 'Cancel', 'danger') : ''}
-${mayEdit ? html`<form method="post" action="/outbox/${m.id}/reschedule">${csrfField(csrf)}<label>Send at (UTC)<input type="datetime-local" name="at" required></label><button type="submit" class="secondary">Reschedule</button></form>` : ''}
+${mayEdit ? html`<form method="post" action="/outbox/${m.id}/reschedule">${csrfField(csrf)}<label>Send at (UTC)<input type="datetime-local" name="at" id="reschedule-at" hx-preserve="true" required></label><button type="submit" class="secondary">Reschedule</button></form>` : ''}
 ${maySend ? button('resend', 'Resend as new message') : ''}
 </div>`;
 }

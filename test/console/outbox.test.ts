@@ -108,6 +108,7 @@ describe.each(engineKinds)('console outbox and dev inbox (%s)', { timeout: 120_0
     await page.getByLabel('Send at (UTC)').fill('2099-01-01T10:00');
     await page.getByRole('button', { name: 'Reschedule' }).click();
     await expect.poll(textOf(page.getByRole('alert')), wait).toContain('year'); // more than a year ahead: refused, as the API does
+    expect((await outboxEntry(fx.mailroom, id)).scheduled_at).toBe(later);
     await page.goto(`${fx.baseUrl}/outbox/${id}`);
     const inADay = new Date(Date.now() + 86_400_000).toISOString().slice(0, 16);
     await page.getByLabel('Send at (UTC)').fill(inADay);
