@@ -4,7 +4,9 @@ import type { EventBus } from '../events.js';
 import type { OutboxEntry } from './query.js';
 import { waitingStatus } from './lifecycle.js';
 import { timeOrderedId } from './time-ordered-id.js';
-import type { ContentToInsert, MessageToInsert, NewMessage, OutboxStore, SharedContent } from './types.js';
+import type { ContentToInsert, MessageToInsert, NewMessage, OutboxStore, RecipientPart, SharedContent } from './types.js';
+
+export type { RecipientPart } from './types.js';
 
 export interface EnqueueDeps {
   store: OutboxStore;
@@ -14,21 +16,6 @@ export interface EnqueueDeps {
   messageIdDomain: string;
 }
 
-/** What one recipient's message carries of its own. */
-export interface RecipientPart {
-  source: string;
-  batchId: string | null;
-  recipient: { userId: string } | { email: string };
-  recipientName: string | null;
-  cc: string[];
-  bcc: string[];
-  locale: string | null;
-  priority: number;
-  transactional: boolean;
-  scheduledAt: number | null;
-  /** The Message-ID header a client wrote (SMTP ingest); otherwise Mailroom makes one from the id. */
-  messageIdHeader?: string | null;
-}
 
 /** One validated request: its shared content once, and a message per recipient. */
 export interface Unit {

@@ -108,10 +108,8 @@ export interface ContentToInsert extends SharedContent {
   id: string;
 }
 
-/** One recipient's message: only what is its own, and the content it shares. */
-export interface MessageToInsert {
-  id: string;
-  contentId: string;
+/** What one recipient's message carries of its own. */
+export interface RecipientPart {
   source: string;
   batchId: string | null;
   recipient: { userId: string } | { email: string };
@@ -122,6 +120,14 @@ export interface MessageToInsert {
   priority: number;
   transactional: boolean;
   scheduledAt: number | null;
+  /** The Message-ID header a client wrote (SMTP ingest); otherwise Mailroom makes one from the id. */
+  messageIdHeader?: string | null;
+}
+
+/** One recipient's message: only what is its own, and the content it shares. */
+export interface MessageToInsert extends RecipientPart {
+  id: string;
+  contentId: string;
   status: OutboxStatus;
   runAt: number;
   messageIdHeader: string;
