@@ -108,6 +108,7 @@ export function createWorker(deps: WorkerDeps) {
   /** One message: wait for the transport, hand off right before it goes out, send, record. */
   async function deliverOne(r: ReadyToSend, content: HandOff): Promise<void> {
     const transport = deps.transports.for(r.project.settings);
+    const rate = r.project.settings.rateLimitPerSecond;
     if (stopping) return;
     await transport.inFlight(async () => {
       if (stopping) return;
@@ -115,6 +116,8 @@ export function createWorker(deps: WorkerDeps) {
       let marked: Promise<boolean> | undefined;
       const mark = () =>
         (marked ??= (async () => {
+          // The project's rate is taken here, with the connection ready, so what the relay sees keeps to it.
+          if (rate) await deps.rateLimiter.handOffTurn(r.project.id, rate, () => clock.now());
           // A stopping worker starts nothing new; its unsent rows were given back.
           if (stopping) return false;
           handedOffAt = clock.now();
