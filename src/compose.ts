@@ -29,7 +29,7 @@ import type { NewMessage } from './core/outbox/types.js';
 import { createOutboxQueries } from './core/outbox/query.js';
 import { createOutboxEditor } from './core/outbox/edit.js';
 import { createIdempotency } from './core/idempotency/idempotency.js';
-import { createTypedSend } from './core/outbox/typed-send.js';
+import { createTypedContent, createTypedSend } from './core/outbox/typed-send.js';
 import { createSuppressionService } from './core/suppressions/suppressions.js';
 import { createInboxService } from './core/delivery/inbox.js';
 import { createOneClickUnsubscribe } from './core/suppressions/one-click-unsubscribe.js';
@@ -117,15 +117,15 @@ export async function createCore(config: Config, options: CoreOptions) {
   const webhooks = createWebhookService({ store: store.webhooks, clock, policy: config.webhookAllowPrivate, onDue: () => webhookDispatcher.wake() });
   const users = createUserService({ store: store.users, clock });
   const drafts = createDraftService({ store: store.drafts, clock, renderer });
-  const accept = createAccept({ commit, outbox: store.outbox, users: store.users, drafts, renderer, clock });
+  const typedContent = createTypedContent({
+    render: (projectId, type, locale, variables) => templating.typedTemplates.render(projectId, type, locale, variables),
+    defaultSender: async (projectId) => (await projects.getProject(projectId)).settings.defaultSender ?? null,
+  });
+  const accept = createAccept({ commit, outbox: store.outbox, users: store.users, drafts, renderer, clock, typedContent });
   const outboxQueries = createOutboxQueries({ outbox: store.outbox, admin: store.outboxAdmin });
   const outboxEditor = createOutboxEditor({ outbox: store.outbox, admin: store.outboxAdmin, clock, events });
   const idempotency = createIdempotency({ store: store.idempotency, clock });
-  const typedSend = createTypedSend({
-    render: (projectId, type, locale, variables) => templating.typedTemplates.render(projectId, type, locale, variables),
-    accept: (projectId, request) => accept.accept(projectId, request),
-    defaultSender: async (projectId) => (await projects.getProject(projectId)).settings.defaultSender ?? null,
-  });
+  const typedSend = createTypedSend({ accept: (projectId, request) => accept.accept(projectId, request) });
   const suppressions = createSuppressionService({ store: store.suppressions, clock });
   const inbox = createInboxService({ store: store.captured });
   const pruner = createPruner({ store: store.retention, clock, settings: config.retention, onError: (error) => reportError(error, 'pruning failed; retried next interval') });

@@ -4,7 +4,7 @@ import type { AcceptRequest } from '../../core/outbox/accept.js';
 import type { Attachment } from '../../core/outbox/types.js';
 
 export interface ResendEmailBody {
-  from: string;
+  from?: string;
   to: string | string[];
   cc?: string | string[];
   bcc?: string | string[];
@@ -64,7 +64,11 @@ export function toAcceptRequest(body: ResendEmailBody, source: string, batchId: 
   if (body.html === undefined && body.text === undefined && body.template === undefined) {
     throw invalidField(`${prefix}html`, 'give html, text or template');
   }
+  if (body.template !== undefined && (body.html !== undefined || body.text !== undefined)) {
+    throw invalidField(`${prefix}template`, 'the template gives the body: leave out html and text');
+  }
   if (body.subject === undefined && body.template === undefined) throw invalidField(`${prefix}subject`, 'is required');
+  if (body.from === undefined && body.template === undefined) throw invalidField(`${prefix}from`, 'is required');
   const replyTo = list(body.reply_to);
   if (replyTo.length > 1) throw invalidField(`${prefix}reply_to`, 'Mailroom keeps one reply-to address per email');
   return {
@@ -73,7 +77,7 @@ export function toAcceptRequest(body: ResendEmailBody, source: string, batchId: 
     to: list(body.to).map((email) => ({ email })),
     cc: list(body.cc),
     bcc: list(body.bcc),
-    from: body.from,
+    from: body.from ?? null,
     replyTo: replyTo[0] ?? null,
     subject: body.subject ?? null,
     content: body.template
@@ -83,6 +87,6 @@ export function toAcceptRequest(body: ResendEmailBody, source: string, batchId: 
     tags: body.tags ? Object.fromEntries(body.tags.map((t) => [t.name, t.value])) : null,
     headers: body.headers ?? null,
     attachments: attachments(body, prefix),
-    fields: { to: `${prefix}to`, scheduledAt: `${prefix}scheduled_at` },
+    fields: { to: `${prefix}to`, scheduledAt: `${prefix}scheduled_at`, template: `${prefix}template.id` },
   };
 }
