@@ -29,6 +29,7 @@ import type { NewMessage } from './core/outbox/types.js';
 import { createOutboxQueries } from './core/outbox/query.js';
 import { createOutboxEditor } from './core/outbox/edit.js';
 import { createIdempotency } from './core/idempotency/idempotency.js';
+import { createSends } from './core/outbox/sends.js';
 import { createTypedContent, createTypedSend } from './core/outbox/typed-send.js';
 import { createSuppressionService } from './core/suppressions/suppressions.js';
 import { createInboxService } from './core/delivery/inbox.js';
@@ -124,6 +125,7 @@ export async function createCore(config: Config, options: CoreOptions) {
   const accept = createAccept({ commit, outbox: store.outbox, users: store.users, drafts, renderer, clock, typedContent });
   const outboxQueries = createOutboxQueries({ outbox: store.outbox, admin: store.outboxAdmin });
   const outboxEditor = createOutboxEditor({ outbox: store.outbox, admin: store.outboxAdmin, clock, events });
+  const resendSends = createSends({ admin: store.outboxAdmin, queries: outboxQueries, editor: outboxEditor, source: 'resend' });
   const idempotency = createIdempotency({ store: store.idempotency, clock });
   const typedSend = createTypedSend({ accept: (projectId, request) => accept.accept(projectId, request) });
   const suppressions = createSuppressionService({ store: store.suppressions, clock });
@@ -175,6 +177,7 @@ export async function createCore(config: Config, options: CoreOptions) {
     accept,
     outboxQueries,
     outboxEditor,
+    resendSends,
     idempotency,
     suppressions,
     inbox,
@@ -271,6 +274,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       accept: core.accept,
       outboxQueries: core.outboxQueries,
       outboxEditor: core.outboxEditor,
+      resendSends: core.resendSends,
       idempotency: core.idempotency,
       typedSend: core.typedSend,
       suppressions: core.suppressions,

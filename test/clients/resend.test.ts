@@ -87,6 +87,46 @@ describe.each(engineKinds)('resend SDK against Mailroom on %s', (engine) => {
     expect(next.data!.data[0]!.id).not.toBe(first.data!.data[0]!.id);
   });
 
+  it('one id stands for a send to several addresses: get shows every to, list shows it once, update and cancel act on all', async () => {
+    const to = ['multi1@example.com', 'multi2@example.com', 'multi3@example.com'];
+    const { data, error } = await resend.emails.send({ from: 'app@example.com', to, cc: 'multicc@example.com', subject: 'Multi', html: '<p>m</p>', scheduledAt: 'in 1 hour' });
+    expect(error).toBeNull();
+    const got = (await resend.emails.get(data!.id)).data!;
+    expect(got).toMatchObject({ id: data!.id, to, cc: ['multicc@example.com'], last_event: 'scheduled' });
+    const listed = (await resend.emails.list({ limit: 10 })).data!.data.filter((e) => e.subject === 'Multi');
+    expect(listed).toEqual([expect.objectContaining({ id: data!.id, to })]);
+
+    // Every recipient's message as the mail family shows it.
+    const messages = async () =>
+      Promise.all(to.map(async (address) => (await m.request({ method: 'GET', url: `/mail/emails?to=${address}`, headers: m.serverHeaders })).json().emails[0] as { scheduledAt: string; status: string }));
+    const iso = new Date(Date.now() + 3 * hour).toISOString();
+    expect((await resend.emails.update({ id: data!.id, scheduledAt: iso })).error).toBeNull();
+    expect((await messages()).map((e) => Date.parse(e.scheduledAt))).toEqual(to.map(() => Date.parse(iso)));
+    expect((await resend.emails.cancel(data!.id)).error).toBeNull();
+    expect((await messages()).map((e) => e.status)).toEqual(to.map(() => 'skipped'));
+    expect((await resend.emails.get(data!.id)).data!.last_event).toBe('canceled');
+    // Nothing left to cancel: the whole send is past editing.
+    expect((await resend.emails.cancel(data!.id)).error).toMatchObject({ statusCode: 422 });
+  });
+
+  it('pages the list both ways: after goes to older emails, before back to newer ones', async () => {
+    const ids: string[] = [];
+    for (const n of [1, 2, 3, 4]) ids.push((await resend.emails.send({ from: 'app@example.com', to: `page${n}@example.com`, subject: `Page ${n}`, html: '<p>p</p>' })).data!.id);
+    const newest = (await resend.emails.list({ limit: 4 })).data!;
+    expect(newest.data.map((e) => e.id)).toEqual([...ids].reverse());
+    const older = (await resend.emails.list({ limit: 2, after: ids[2]! })).data!;
+    expect(older.data.map((e) => e.id)).toEqual([ids[1], ids[0]]);
+    expect(older.has_more).toBe(true);
+    const newer = (await resend.emails.list({ limit: 2, before: ids[0]! })).data!;
+    expect(newer.data.map((e) => e.id)).toEqual([ids[2], ids[1]]);
+    expect(newer.has_more).toBe(true);
+    const newest2 = (await resend.emails.list({ limit: 2, before: ids[2]! })).data!;
+    expect(newest2).toMatchObject({ has_more: false });
+    expect(newest2.data.map((e) => e.id)).toEqual([ids[3]]);
+    const unknown = await resend.emails.list({ before: '00000000-0000-4000-8000-000000000000' });
+    expect(unknown.error).toMatchObject({ statusCode: 422, message: expect.stringContaining('before') });
+  });
+
   it('batch.send: strict refuses the whole batch, permissive sends the valid ones', async () => {
     const ok = { from: 'app@example.com', to: 'b1@example.com', subject: 'Batch', html: '<p>b</p>' };
     const strict = await resend.batch.send([ok, { ...ok, to: 'not an address' }]);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { isMailroomError, MailroomError } from '../../core/errors.js';
 import type { AcceptRequest } from '../../core/outbox/accept.js';
 import { sendLimits } from '../../core/outbox/limits.js';
+import { sendIdOf } from '../../core/outbox/sends.js';
 import { principalOf } from '../shared/auth.js';
 import { errorSchemas } from '../shared/families.js';
 import { idempotent } from '../shared/idempotent.js';
@@ -16,8 +17,8 @@ const idAnswer = { type: 'object', properties: { id: { type: 'string' } } } as c
 const itemError = (e: MailroomError, index: number) => new MailroomError(e.code, e.message.startsWith('[') ? e.message : `[${index}] ${e.message}`, e.details);
 
 /**
- * POST /emails and POST /emails/batch. Each `to` address becomes its own outbox message sharing a
- * batch id; the email's id is the first message's.
+ * POST /emails and POST /emails/batch. Each `to` address becomes its own outbox message sharing one
+ * content; the email's id stands for all of them (core/outbox/sends.ts).
  */
 export function sendRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.post<{ Body: ResendEmailBody }>(
@@ -35,7 +36,7 @@ export function sendRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (request, reply) =>
       idempotent(deps.idempotency, request, reply, async () => {
         const accepted = await deps.accept.accept(principalOf(request).projectId, toAcceptRequest(request.body, 'resend', randomUUID(), deps.clock.now()));
-        return { status: 200, body: { id: accepted.ids[0]! } };
+        return { status: 200, body: { id: sendIdOf(accepted.ids) } };
       }),
   );
 
@@ -72,7 +73,7 @@ export function sendRoutes(app: FastifyInstance, deps: ApiDeps): void {
         const mapped: Array<{ index: number; request: AcceptRequest }> = [];
         request.body.forEach((email, index) => {
           try {
-            mapped.push({ index, request: toAcceptRequest(email, 'batch', randomUUID(), now, `[${index}].`) });
+            mapped.push({ index, request: toAcceptRequest(email, 'resend', randomUUID(), now, `[${index}].`) });
           } catch (error) {
             if (!isMailroomError(error)) throw error;
             errors.push({ index, message: itemError(error, index).message });
@@ -84,13 +85,13 @@ export function sendRoutes(app: FastifyInstance, deps: ApiDeps): void {
           const outcomes = await deps.accept.acceptAll(projectId, mapped.map((m) => m.request)).catch((error: unknown) => {
             throw isMailroomError(error) && typeof error.details?.index === 'number' ? itemError(error, error.details.index) : error;
           });
-          return { status: 200, body: { data: outcomes.map((a) => ({ id: a.ids[0]! })) } };
+          return { status: 200, body: { data: outcomes.map((a) => ({ id: sendIdOf(a.ids) })) } };
         }
         const outcomes = await deps.accept.acceptEach(projectId, mapped.map((m) => m.request));
         const data: Array<{ id: string }> = [];
         outcomes.forEach((outcome, i) => {
           if ('error' in outcome) errors.push({ index: mapped[i]!.index, message: itemError(outcome.error, mapped[i]!.index).message });
-          else data.push({ id: outcome.accepted.ids[0]! });
+          else data.push({ id: sendIdOf(outcome.accepted.ids) });
         });
         errors.sort((a, b) => a.index - b.index);
         return { status: 200, body: { data, errors } };
