@@ -3,6 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver } from '../events/support.js';
 import { engineKinds } from '../support/engines.js';
 import { eventually, parse, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { createMailroom } from '../../src/compose.js';
+import { loadConfig } from '../../src/config.js';
+import type { Clock } from '../../src/core/clock.js';
+import { createLogger } from '../../src/logger.js';
 import { startTestMailroom } from '../support/mailroom.js';
 import { startListeningMailroom, type ListeningMailroom } from './listen.js';
 
@@ -202,6 +206,26 @@ describe('resend family rate limit', () => {
       expect((await get(m.project.admin_key)).statusCode).toBe(200);
     } finally {
       await m.close();
+    }
+  });
+});
+
+describe('resend family rate limit across processes', () => {
+  it('two services on one database share one budget per key (the counter is in the database)', async () => {
+    // A still clock keeps every request in one window, so the count is exact on a slow machine too.
+    const clock: Clock = { now: () => 1_800_000_000_000 };
+    const env = { MAILROOM_RESEND_RATE_LIMIT: '3' };
+    const a = await startTestMailroom('sqlite', { env, clock });
+    const b = await createMailroom(loadConfig({ DATABASE_URL: a.config.databaseUrl, MAILROOM_WORKERS: '0', LOG_LEVEL: 'silent', ...env }), { logger: createLogger('silent'), clock });
+    try {
+      const get = (app: typeof a.app) => app.inject({ method: 'GET', url: '/emails?limit=1', headers: { authorization: `Bearer ${a.project.secret_server_key}` } });
+      const answers = [await get(a.app), await get(b.app), await get(a.app), await get(b.app)];
+      expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 200, 429]);
+      expect(answers.slice(0, 3).map((r) => r.headers['ratelimit-remaining'])).toEqual(['2', '1', '0']);
+      expect(answers[3]!.json()).toMatchObject({ statusCode: 429, name: 'rate_limit_exceeded' });
+    } finally {
+      await b.close();
+      await a.close();
     }
   });
 });
