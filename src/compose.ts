@@ -30,6 +30,8 @@ import { createOutboxQueries } from './core/outbox/query.js';
 import { createOutboxEditor } from './core/outbox/edit.js';
 import { createIdempotency } from './core/idempotency/idempotency.js';
 import { createSends } from './core/outbox/sends.js';
+import { sendLimits } from './core/outbox/limits.js';
+import { fetchAttachment } from './egress/fetch-attachment.js';
 import { createTypedContent, createTypedSend } from './core/outbox/typed-send.js';
 import { createSuppressionService } from './core/suppressions/suppressions.js';
 import { createInboxService } from './core/delivery/inbox.js';
@@ -275,6 +277,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       outboxQueries: core.outboxQueries,
       outboxEditor: core.outboxEditor,
       resendSends: core.resendSends,
+      fetchAttachment: (url: string) => fetchAttachment(url, { policy: config.webhookAllowPrivate, timeoutMs: 10_000, maxBytes: sendLimits.maxAttachmentBytes }),
       idempotency: core.idempotency,
       typedSend: core.typedSend,
       suppressions: core.suppressions,

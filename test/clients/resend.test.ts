@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Resend } from 'resend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver } from '../events/support.js';
@@ -129,6 +131,33 @@ describe.each(engineKinds)('resend SDK against Mailroom on %s', (engine) => {
     expect(newest2.data.map((e) => e.id)).toEqual([ids[3]]);
     const unknown = await resend.emails.list({ before: '00000000-0000-4000-8000-000000000000' });
     expect(unknown.error).toMatchObject({ statusCode: 422, message: expect.stringContaining('before') });
+  });
+
+  it('fetches an attachment given by path under the egress policy; a refused or failing URL is a 422 naming the field', async () => {
+    const files = createServer((req, res) => {
+      if (req.url === '/files/report.txt') res.writeHead(200, { 'content-type': 'text/plain' }).end('fetched text');
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+    try {
+      const email = { from: 'app@example.com', to: 'path@example.com', subject: 'Path', html: '<p>p</p>' };
+      const { error } = await resend.emails.send({ ...email, attachments: [{ path: `${base}/files/report.txt` }] });
+      expect(error).toBeNull();
+      const mail = await parse(await received('path@example.com'));
+      expect(mail.attachments[0]).toMatchObject({ filename: 'report.txt', contentType: 'text/plain' });
+      expect(mail.attachments[0]!.content.toString()).toBe('fetched text');
+
+      const missing = await resend.emails.send({ ...email, attachments: [{ path: `${base}/files/nope.txt` }] });
+      expect(missing.error).toMatchObject({ statusCode: 422, name: 'invalid_attachment', message: expect.stringContaining('attachments[0].path') });
+      // This service allows loopback only: a private address is refused before any connection.
+      const privateUrl = await resend.emails.send({ ...email, attachments: [{ path: 'http://10.0.0.1/secret' }] });
+      expect(privateUrl.error).toMatchObject({ statusCode: 422, name: 'invalid_attachment', message: expect.stringMatching(/attachments\[0\]\.path.*refused/) });
+      const notHttp = await resend.emails.send({ ...email, attachments: [{ path: 'file:///etc/passwd' }] });
+      expect(notHttp.error).toMatchObject({ statusCode: 422, message: expect.stringContaining('attachments[0].path') });
+    } finally {
+      await new Promise((resolve) => files.close(resolve));
+    }
   });
 
   it('batch.send: strict refuses the whole batch, permissive sends the valid ones', async () => {

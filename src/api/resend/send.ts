@@ -9,7 +9,7 @@ import { errorSchemas } from '../shared/families.js';
 import { idempotent } from '../shared/idempotent.js';
 import type { ApiDeps } from '../deps.js';
 import { idempotencyHeader, resendEmailSchema } from './schemas.js';
-import { toAcceptRequest, type ResendEmailBody } from './to-accept-request.js';
+import { fetchPaths, toAcceptRequest, type ResendEmailBody } from './to-accept-request.js';
 
 const idAnswer = { type: 'object', properties: { id: { type: 'string' } } } as const;
 
@@ -35,7 +35,8 @@ export function sendRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
     async (request, reply) =>
       idempotent(deps.idempotency, request, reply, async () => {
-        const accepted = await deps.accept.accept(principalOf(request).projectId, toAcceptRequest(request.body, 'resend', randomUUID(), deps.clock.now()));
+        const body = await fetchPaths(request.body, deps.fetchAttachment);
+        const accepted = await deps.accept.accept(principalOf(request).projectId, toAcceptRequest(body, 'resend', randomUUID(), deps.clock.now()));
         return { status: 200, body: { id: sendIdOf(accepted.ids) } };
       }),
   );
@@ -71,8 +72,12 @@ export function sendRoutes(app: FastifyInstance, deps: ApiDeps): void {
         const now = deps.clock.now();
         const errors: Array<{ index: number; message: string }> = [];
         const mapped: Array<{ index: number; request: AcceptRequest }> = [];
-        request.body.forEach((email, index) => {
+        const emails = await Promise.all(
+          request.body.map((email, index) => fetchPaths(email, deps.fetchAttachment, `[${index}].`).catch((error: unknown) => (isMailroomError(error) ? error : Promise.reject(error)))),
+        );
+        emails.forEach((email, index) => {
           try {
+            if (isMailroomError(email)) throw email;
             mapped.push({ index, request: toAcceptRequest(email, 'resend', randomUUID(), now, `[${index}].`) });
           } catch (error) {
             if (!isMailroomError(error)) throw error;

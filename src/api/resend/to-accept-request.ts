@@ -39,12 +39,40 @@ export function parseScheduledAt(value: string | undefined, now: number, field =
   return at.getTime();
 }
 
+export type FetchAttachment = (url: string) => Promise<{ content: Buffer; contentType: string | null }>;
+
+/**
+ * Attachments given by `path` (a URL) fetched now, under the egress policy and size and time limits,
+ * and turned into content; a failure is a 422 naming `attachments[i].path`.
+ */
+export async function fetchPaths(body: ResendEmailBody, fetch: FetchAttachment, prefix = ''): Promise<ResendEmailBody> {
+  if (!body.attachments?.some((a) => a.path !== undefined)) return body;
+  const attachments = await Promise.all(
+    body.attachments.map(async (a, i) => {
+      if (a.path === undefined) return a;
+      const field = `${prefix}attachments[${i}].path`;
+      if (a.content !== undefined) throw invalidField(field, 'give content or path, not both');
+      const fetched = await fetch(a.path).catch((error: unknown) => {
+        throw invalidField(field, error instanceof Error ? error.message : String(error));
+      });
+      const { path, ...rest } = a;
+      const name = rest.filename ?? decodeURIComponent(new URL(path).pathname.split('/').pop() ?? '');
+      return {
+        ...rest,
+        content: fetched.content.toString('base64'),
+        ...(name ? { filename: name } : {}),
+        ...(rest.content_type === undefined && fetched.contentType ? { content_type: fetched.contentType } : {}),
+      };
+    }),
+  );
+  return { ...body, attachments };
+}
+
 function attachments(body: ResendEmailBody, prefix: string): Attachment[] | null {
   if (!body.attachments?.length) return null;
   return body.attachments.map((a, i) => {
     const field = `${prefix}attachments[${i}]`;
-    // Fetching a caller-given URL from the server is not something Mailroom does on a send path.
-    if (a.path !== undefined) throw invalidField(`${field}.path`, 'remote attachments are not fetched; send the file as base64 content');
+    if (a.path !== undefined) throw invalidField(`${field}.path`, 'was not fetched');
     if (a.content === undefined) throw invalidField(`${field}.content`, 'is required');
     if (!a.filename) throw invalidField(`${field}.filename`, 'is required');
     return {
