@@ -128,7 +128,11 @@ export async function createCore(config: Config, options: CoreOptions) {
   const outboxQueries = createOutboxQueries({ outbox: store.outbox, admin: store.outboxAdmin });
   const outboxEditor = createOutboxEditor({ outbox: store.outbox, admin: store.outboxAdmin, clock, events });
   const resendSends = createSends({ admin: store.outboxAdmin, queries: outboxQueries, editor: outboxEditor, source: 'resend' });
-  const idempotency = createIdempotency({ store: store.idempotency, clock });
+  const idempotency = createIdempotency({
+    store: store.idempotency,
+    clock,
+    onError: (err, what) => options.logger.warn({ err, what }, 'could not update an Idempotency-Key record; it counts as stale after a minute'),
+  });
   const typedSend = createTypedSend({ accept: (projectId, request) => accept.accept(projectId, request) });
   const suppressions = createSuppressionService({ store: store.suppressions, clock });
   const inbox = createInboxService({ store: store.captured });
