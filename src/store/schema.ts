@@ -241,6 +241,8 @@ export interface EventsTable {
   /** The webhook event type, e.g. email.sent; null when webhooks do not carry this event. */
   topic: string | null;
   payload: string;
+  /** Set on a span (a run of status events differing only in the message id): the id of its first event; `id` is its last. */
+  first_id: number | null;
   created_at: number;
 }
 
