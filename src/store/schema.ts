@@ -47,6 +47,12 @@ export interface OutboxMessagesTable {
   source: string;
   batch_id: string | null;
   status: OutboxStatus;
+  /**
+   * The status the message was accepted in: its first history entry (at created_at), kept on the row
+   * instead of as an outbox_transitions row. Null for messages accepted before migration 0011, whose
+   * first entry is a transition row.
+   */
+  accepted_status: OutboxStatus | null;
   skip_reason: SkipReason | null;
   last_error: string | null;
   is_paused: Generated<number>;
