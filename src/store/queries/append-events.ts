@@ -75,6 +75,13 @@ async function insertDeliveries(trx: Kysely<Database>, events: readonly StoredEv
   }
 }
 
+/**
+ * Events per span row. Readers page through the log (the relays read 1,000 events a
+ * page, a WebSocket resume fewer) and expand a whole row to take part of it, so a span
+ * no longer than a page keeps reading linear in the events read.
+ */
+const maxSpan = 1_000;
+
 /** One row of the log: a single event, or a run of events that differ only in the message id (a span). */
 interface LogRow {
   first: NewPublicEvent;
@@ -102,7 +109,7 @@ function toLogRows(events: readonly NewPublicEvent[]): LogRow[] {
   for (const e of events) {
     const k = spanKey(e);
     const last = rows[rows.length - 1];
-    if (k !== null && k === key && last) {
+    if (k !== null && k === key && last && last.count < maxSpan) {
       (last.ids ??= [last.first.payload.id as string]).push(e.payload.id as string);
       last.count++;
     } else rows.push({ first: e, ids: null, count: 1 });
