@@ -89,10 +89,15 @@ export function createOutboxAdminStore(db: Kysely<Database>): OutboxAdminStore {
       const result = new Map<string, MessageHistory>();
       if (messageIds.length === 0) return result;
       for (const id of messageIds) result.set(id, { transitions: [], deliveryAttempts: [] });
-      const [transitions, attempts] = await Promise.all([
+      const [accepted, transitions, attempts] = await Promise.all([
+        db.selectFrom('outbox_messages').select(['id', 'accepted_status', 'created_at']).where('id', 'in', [...messageIds]).where('accepted_status', 'is not', null).execute(),
         db.selectFrom('outbox_transitions').selectAll().where('message_id', 'in', [...messageIds]).orderBy('id').execute(),
         db.selectFrom('delivery_attempts').selectAll().where('message_id', 'in', [...messageIds]).orderBy('attempt').orderBy('id').execute(),
       ]);
+      // The first entry: the status it was accepted in, kept on the row (migration 0011).
+      for (const a of accepted) {
+        result.get(a.id)?.transitions.push({ status: a.accepted_status!, reason: null, at: Number(a.created_at) });
+      }
       for (const t of transitions) {
         result.get(t.message_id)?.transitions.push({ status: t.status as OutboxStatus, reason: t.reason, at: Number(t.at) });
       }
