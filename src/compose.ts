@@ -325,6 +325,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
         port: config.smtpIngestPort,
         sizeLimit: config.bodyLimit,
         authenticateKey: (key) => core.projects.authenticateKey(key),
+        authFailures: core.store.smtpAuthFailures,
         accept: core.accept.accept,
         idempotency: core.idempotency,
         logger: options.logger,
