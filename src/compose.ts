@@ -52,6 +52,23 @@ export interface CoreOptions {
 }
 
 /** Store and core services without HTTP: what the CLI and workers need. */
+/**
+ * Resolves a host name for the egress checks done at configuration time; a
+ * name that takes longer than `ms` counts as not resolving (a tenant's request
+ * is not held up by a slow resolver).
+ */
+function resolveWithin(ms: number) {
+  return async (hostname: string): Promise<string[]> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`resolving ${hostname} took over ${ms} ms`)), ms)));
+    try {
+      return (await Promise.race([lookup(hostname, { all: true }), timeout])).map((a) => a.address);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
 export async function createCore(config: Config, options: CoreOptions) {
   const clock = options.clock ?? systemClock;
   if (options.migrate !== false) {
@@ -68,11 +85,12 @@ export async function createCore(config: Config, options: CoreOptions) {
   const reportError = (error: unknown, context: string) => options.logger.error({ err: error }, context);
   const store: Store = createStore(engine, (error, context) => options.logger.warn({ err: error }, context));
   const events = createEventBus((error, event) => options.logger.error({ err: error, event }, 'event listener failed'));
+  const resolveHost = resolveWithin(5_000);
   const projects = createProjectService({
     store: store.projects,
     clock,
     relayPolicy: config.webhookAllowPrivate,
-    resolveHost: async (hostname) => (await lookup(hostname, { all: true })).map((a) => a.address),
+    resolveHost,
   });
   const userTokens = createUserTokens({
     projects: store.projects,
@@ -117,7 +135,7 @@ export async function createCore(config: Config, options: CoreOptions) {
   eventHub.subscribe((event) => {
     if (event.topic !== null) webhookDispatcher.wake();
   });
-  const webhooks = createWebhookService({ store: store.webhooks, clock, policy: config.webhookAllowPrivate, onDue: () => webhookDispatcher.wake() });
+  const webhooks = createWebhookService({ store: store.webhooks, clock, policy: config.webhookAllowPrivate, resolveHost, onDue: () => webhookDispatcher.wake() });
   const users = createUserService({ store: store.users, clock });
   const drafts = createDraftService({ store: store.drafts, clock, renderer });
   const typedContent = createTypedContent({
@@ -318,6 +336,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
         port: config.smtpIngestPort,
         sizeLimit: config.bodyLimit,
         authenticateKey: (key) => core.projects.authenticateKey(key),
+        authFailures: core.store.smtpAuthFailures,
         accept: core.accept.accept,
         idempotency: core.idempotency,
         logger: options.logger,

@@ -13,6 +13,7 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import type { Logger } from 'pino';
 import { hasPermission, type Principal } from '../core/auth/permissions.js';
+import type { RequestCounter } from '../core/ratelimit/request-limits.js';
 import { parseMailbox } from '../core/outbox/address.js';
 import type { AcceptRequest, Accepted } from '../core/outbox/accept.js';
 import { fingerprint, type Idempotency } from '../core/idempotency/idempotency.js';
@@ -27,6 +28,8 @@ export interface SmtpIngestDeps {
   /** Largest accepted message, in bytes (MAILROOM_BODY_LIMIT). */
   sizeLimit: number;
   authenticateKey(key: string): Promise<Principal | undefined>;
+  /** Failed AUTH attempts per client address, counted in the database so every ingest process shares them. */
+  authFailures: RequestCounter;
   accept(projectId: string, request: AcceptRequest): Promise<Accepted>;
   idempotency: Idempotency;
   logger: Logger;
@@ -54,7 +57,7 @@ interface OpenConnection {
 
 /** Failed AUTH attempts one connection may make; the next failure answers 421 and closes it. */
 export const maxAuthFailuresPerConnection = 3;
-/** Failed AUTH attempts one client address may make per window (all connections, this process); then 421 on connect. */
+/** Failed AUTH attempts one client address may make per window (all connections, every process); then 421 on connect. */
 const maxAuthFailuresPerAddress = 10;
 const addressWindowMs = 15 * 60_000;
 /** RFC 5321 allows 512 octets per command line; AUTH PLAIN with a long key needs a little more. */
@@ -74,20 +77,11 @@ export async function startSmtpIngest(deps: SmtpIngestDeps): Promise<SmtpIngest>
   const inFlight = new Set<Promise<void>>();
   let closing = false;
   const failuresByConnection = new Map<string, number>();
-  const failuresByAddress = new Map<string, { count: number; since: number }>();
-  const addressFailures = (address: string) => {
-    const entry = failuresByAddress.get(address);
-    if (!entry || Date.now() - entry.since > addressWindowMs) return 0;
-    return entry.count;
-  };
-  function recordFailure(session: SMTPServerSession): number {
-    const entry = failuresByAddress.get(session.remoteAddress);
-    if (!entry || Date.now() - entry.since > addressWindowMs) {
-      if (failuresByAddress.size > 100_000) failuresByAddress.clear();
-      failuresByAddress.set(session.remoteAddress, { count: 1, since: Date.now() });
-    } else entry.count++;
+  /** Counts a failed AUTH for the connection and for its address; answers the connection's count. */
+  async function recordFailure(session: SMTPServerSession): Promise<number> {
     const count = (failuresByConnection.get(session.id) ?? 0) + 1;
     failuresByConnection.set(session.id, count);
+    await deps.authFailures.hit(session.remoteAddress, addressWindowMs, Date.now());
     return count;
   }
 
@@ -151,11 +145,17 @@ export async function startSmtpIngest(deps: SmtpIngestDeps): Promise<SmtpIngest>
     logger: false,
     closeTimeout: deps.closeTimeoutMs ?? 30_000,
     onConnect(session, callback) {
-      if (addressFailures(session.remoteAddress) >= maxAuthFailuresPerAddress) {
-        log.info({ address: session.remoteAddress }, 'smtp connection refused: too many failed AUTH attempts from this address');
-        return callback(smtpError(421, 'Too many failed authentication attempts from this address; try again later'));
-      }
-      callback();
+      deps.authFailures.peek(session.remoteAddress, addressWindowMs, Date.now()).then(
+        (failures) => {
+          if (failures < maxAuthFailuresPerAddress) return callback();
+          log.info({ address: session.remoteAddress }, 'smtp connection refused: too many failed AUTH attempts from this address');
+          callback(smtpError(421, 'Too many failed authentication attempts from this address; try again later'));
+        },
+        (error: unknown) => {
+          log.warn({ err: error }, 'smtp connection refused: the failure throttle could not be read');
+          callback(smtpError(421, 'Service not available right now; try again later'));
+        },
+      );
     },
     onClose(session) {
       failuresByConnection.delete(session.id);
@@ -166,11 +166,19 @@ export async function startSmtpIngest(deps: SmtpIngestDeps): Promise<SmtpIngest>
         (error: unknown) => {
           const reply = smtpReplyFor(error);
           if (reply.code === 535) {
-            const failures = recordFailure(session);
-            log.info({ reason: reply.message, failures }, 'smtp authentication refused');
-            // 421 makes smtp-server close the connection after the reply.
-            if (failures >= maxAuthFailuresPerConnection) return callback(smtpError(421, `${reply.message}; too many failed attempts, closing`));
-            return callback(smtpError(535, reply.message));
+            recordFailure(session).then(
+              (failures) => {
+                log.info({ reason: reply.message, failures }, 'smtp authentication refused');
+                // 421 makes smtp-server close the connection after the reply.
+                if (failures >= maxAuthFailuresPerConnection) return callback(smtpError(421, `${reply.message}; too many failed attempts, closing`));
+                callback(smtpError(535, reply.message));
+              },
+              (recordError: unknown) => {
+                log.warn({ err: recordError }, 'smtp failed AUTH could not be counted; closing the connection');
+                callback(smtpError(421, 'Service not available right now; try again later'));
+              },
+            );
+            return;
           }
           log.error({ err: error }, 'smtp authentication failed');
           callback(smtpError(454, 'Temporary authentication failure; try again later'));

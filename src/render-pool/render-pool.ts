@@ -1,8 +1,9 @@
 /**
  * Template renders on worker threads (piscina), so a tenant's heavy templates
- * never block the event loop, with a per-project share: one project has at
- * most `perProject` renders on the threads at once; its other renders wait in
- * its own queue, leaving threads for every other project.
+ * never block the event loop, handed out fairly (fair-queue.ts): one project
+ * has at most `perProject` renders on the threads at once, a free thread goes
+ * to the waiting project that has used the threads least, and the last free
+ * thread is kept for projects whose renders are light.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { EngineLimits } from '../core/templates/liquid-engine.js';
 import type { RenderOffLoop } from '../core/templates/render-port.js';
+import { createFairQueue } from './fair-queue.js';
 
 /** The compiled worker: next to this file in dist/, or dist/ when this file runs from source (tests). */
 function workerFile(): string {
@@ -27,31 +29,16 @@ export interface RenderPool {
 export function createRenderPool(options: { threads: number; perProject: number; limits?: Partial<EngineLimits> }): RenderPool {
   const pool = new Piscina({
     filename: workerFile(),
-    minThreads: 1,
+    // Every thread started up front and kept: starting one takes from 0.1 s to seconds (module loading), which a
+    // light render arriving during a burst of heavy ones would otherwise wait for.
+    minThreads: options.threads,
     maxThreads: options.threads,
-    idleTimeout: 60_000,
     workerData: { limits: options.limits ?? {} },
   });
-  const projects = new Map<string, { active: number; waiting: Array<() => void> }>();
-
-  async function share<T>(projectId: string, work: () => Promise<T>): Promise<T> {
-    let slot = projects.get(projectId);
-    if (!slot) projects.set(projectId, (slot = { active: 0, waiting: [] }));
-    const entry = slot;
-    if (entry.active >= options.perProject) await new Promise<void>((resolveTurn) => entry.waiting.push(resolveTurn));
-    entry.active++;
-    try {
-      return await work();
-    } finally {
-      entry.active--;
-      const next = entry.waiting.shift();
-      if (next) next();
-      else if (entry.active === 0) projects.delete(projectId);
-    }
-  }
+  const turns = createFairQueue({ slots: options.threads, perKey: options.perProject });
 
   return {
-    render: (projectId, parts, variables) => share(projectId, () => pool.run({ parts, variables }) as Promise<string[]>),
+    render: (projectId, parts, variables) => turns.run(projectId, () => pool.run({ parts, variables }) as Promise<string[]>),
     close: () => pool.destroy(),
   };
 }

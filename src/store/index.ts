@@ -61,7 +61,9 @@ export function createStore(engine: Engine, onError: (error: unknown, context: s
     outboxBrowse: createOutboxBrowseStore(engine.db),
     capturedAdmin: createCaptureAdminStore(engine.db),
     metrics: { read: (now, bounds) => readMetrics(engine.db, now, bounds) } satisfies MetricsReader,
-    requestCounter: createRequestCounter(engine),
+    requestCounter: createRequestCounter(engine, 'http:'),
+    /** Failed SMTP AUTH attempts per client address, shared by every ingest process. */
+    smtpAuthFailures: createRequestCounter(engine, 'smtp-auth:'),
     /** Readiness: a round trip to the database, given up after 1.5 s (a frozen server never answers). */
     async ping(): Promise<void> {
       let timer: NodeJS.Timeout | undefined;

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { classifyAddress, isHostAllowed } from '../../src/core/egress/policy.js';
 import { egressSocket } from '../../src/delivery/transports/no-delay-socket.js';
@@ -6,6 +8,7 @@ import { postWebhook } from '../../src/webhooks/post-webhook.js';
 import { engineKinds } from '../support/engines.js';
 import { startTestMailroom, type TestMailroom } from '../support/mailroom.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { startReceiver } from '../events/support.js';
 
 describe('the egress policy', () => {
   it('refuses IPv6 forms that carry an IPv4 address, and every non-public range', () => {
@@ -91,5 +94,71 @@ describe('egress at connect time', () => {
     const result = await postWebhook({ ...common, url: `http://127.0.0.1:${port}/hook`, policy: 'loopback' });
     expect(result).toMatchObject({ status: 302, error: null });
     expect(hits).toEqual(['/hook']);
+  });
+});
+
+describe('webhook URLs are resolved when configured and checked again when called', () => {
+  let m: TestMailroom;
+  beforeEach(async () => {
+    m = await startTestMailroom('sqlite', { env: { MAILROOM_WEBHOOK_POLL_MS: '50', MAILROOM_WEBHOOK_RETRY_SCHEDULE: '100' } });
+  });
+  afterEach(() => m.close());
+
+  const createHook = (url: string) => m.request({ method: 'POST', url: '/api/v1/webhooks', headers: m.serverHeaders, body: { url, events: ['email.queued'] } });
+
+  it('refuses an endpoint whose name resolves to a refused address, or to nothing, naming the field', async () => {
+    expect(m.config.webhookAllowPrivate).toBe('none');
+    // This machine's own name is not a localhost name, but resolves (hosts file) to loopback or a private address.
+    const names = [hostname(), 'nonexistent-name.invalid'];
+    for (const name of names) {
+      const res = await createHook(`http://${name}:9/hook`);
+      expect(res.statusCode, name).toBe(400);
+      expect(res.json(), name).toMatchObject({ code: 'WEBHOOK_URL_NOT_ALLOWED', details: { field: 'url' } });
+      expect(res.json().error, name).toMatch(/^url: .*(resolves to|does not resolve)/);
+    }
+    // An address literal on a public network needs no resolving; re-pointing it at a private name is refused and changes nothing.
+    const ok = await createHook('http://93.184.216.34/hook');
+    expect(ok.statusCode).toBe(201);
+    const repoint = await m.request({ method: 'PATCH', url: `/api/v1/webhooks/${ok.json().id}`, headers: m.serverHeaders, body: { url: `http://${hostname()}:9/hook` } });
+    expect(repoint.statusCode).toBe(400);
+    expect(repoint.json()).toMatchObject({ code: 'WEBHOOK_URL_NOT_ALLOWED', details: { field: 'url' } });
+    const items = (await m.request({ method: 'GET', url: '/api/v1/webhooks', headers: m.serverHeaders })).json().items;
+    expect(items.map((w: { url: string }) => w.url)).toEqual(['http://93.184.216.34/hook']);
+  });
+
+  it('allows private names when the operator allows private targets', async () => {
+    const open = await startTestMailroom('sqlite', { env: { MAILROOM_WEBHOOKS_ALLOW_PRIVATE: 'true' } });
+    try {
+      const res = await open.request({ method: 'POST', url: '/api/v1/webhooks', headers: open.serverHeaders, body: { url: `http://${hostname()}:9/hook`, events: ['email.queued'] } });
+      expect(res.statusCode, res.body).toBe(201);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('refuses at delivery time a name that now resolves to a refused address (DNS rebinding)', async () => {
+    const receiver = await startReceiver();
+    try {
+      // As if configured while the name resolved to a public address: stored directly, past the configuration check.
+      const now = Date.now();
+      const id = randomUUID();
+      const url = `http://${hostname()}:${new URL(receiver.url).port}/hook`;
+      await m.core.store.webhooks.insert(
+        { id, projectId: m.project.project_id, url, events: ['email.queued'], description: null, enabled: true, createdAt: now, updatedAt: now },
+        `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+      );
+      await m.core.enqueue(m.project.project_id, [{ source: 'mail', recipient: { email: 'a@example.com' }, subject: 's', html: 'h' }]);
+      let attempt: { error: string | null; response_status: number | null } | undefined;
+      const deadline = Date.now() + 20_000;
+      while (!attempt && Date.now() < deadline) {
+        const list = (await m.request({ method: 'GET', url: `/api/v1/webhooks/${id}/deliveries`, headers: m.serverHeaders })).json().items;
+        attempt = list[0]?.attempt_log?.[0];
+        if (!attempt) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(attempt).toMatchObject({ response_status: null, error: expect.stringMatching(/resolves to .*refuses|does not resolve|ENOTFOUND/) });
+      expect(receiver.requests).toHaveLength(0);
+    } finally {
+      await receiver.close();
+    }
   });
 });

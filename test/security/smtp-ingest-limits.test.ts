@@ -1,5 +1,8 @@
 import { createConnection, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createMailroom } from '../../src/compose.js';
+import { createLogger } from '../../src/logger.js';
+import { engineKinds } from '../support/engines.js';
 import { startTestMailroom, type TestMailroom } from '../support/mailroom.js';
 
 /** A raw SMTP dialogue: send lines, wait for replies, see when the server closes. */
@@ -68,6 +71,34 @@ describe('SMTP ingest limits', () => {
     expect(await refused.reply('421')).toMatch(/Too many failed authentication attempts/);
     // A correct key does not help from a throttled address: nothing is even asked.
     expect(await refused.closed()).toBe(true);
+  });
+
+  it.each(engineKinds)('shares the per-address throttle between processes on one %s database', async (engine) => {
+    m = await startTestMailroom(engine, { env: { SMTP_INGEST_PORT: '0' } });
+    // A second service on the same database, as another process of the deployment would be.
+    const second = await createMailroom(m.config, { logger: createLogger('silent') });
+    try {
+      const ports = [m.ingest!.port, second.ingest!.port];
+      // Four connections of three failures, alternating: six per process, twelve in all (the limit is ten).
+      for (let round = 0; round < 4; round++) {
+        const c = dial(ports[round % 2]!);
+        await c.reply('220');
+        c.send('EHLO client.example');
+        await c.reply('250');
+        for (let i = 0; i < 3; i++) {
+          c.send(`AUTH PLAIN ${plain('x', 'mr_sk_wrong')}`);
+          await c.reply(i < 2 ? '535' : '421');
+        }
+        c.end();
+      }
+      for (const port of ports) {
+        const refused = dial(port);
+        expect(await refused.reply('421')).toMatch(/Too many failed authentication attempts/);
+        expect(await refused.closed()).toBe(true);
+      }
+    } finally {
+      await second.close();
+    }
   });
 
   it('refuses an overlong command line and a message with an overlong header line', async () => {

@@ -1,11 +1,14 @@
 /**
  * Request rate limits of the HTTP API: how many requests one client address and
  * one API key may make per window. Counters live in the database (a port), so
- * every process of a deployment shares them.
+ * every process of a deployment shares them. The same counters hold SMTP
+ * ingest's failed AUTH attempts per client address (under their own prefix).
  */
 export interface RequestCounter {
   /** Counts one request for `key` in the current window of `windowMs`; `ttl` is what is left of the window. */
   hit(key: string, windowMs: number, now: number): Promise<{ current: number; ttl: number }>;
+  /** What `key` has counted in the current window, without counting. */
+  peek(key: string, windowMs: number, now: number): Promise<number>;
 }
 
 export interface RequestLimits {

@@ -10,7 +10,8 @@ import { liquidReason, type LiquidEngine } from './liquid-engine.js';
 import { localeChain } from './locale.js';
 import type { TemplateCache } from './template-cache.js';
 import type { TemplateRenderer } from './template-renderer.js';
-import { oneLine, textPartOf } from './text-part.js';
+import type { RenderPart } from './render-port.js';
+import { oneLine } from './text-part.js';
 import { assertHeaderValue } from '../outbox/address.js';
 import type { TemplateType, TypedTemplate, TypedTemplateDetails, TypedTemplateFilter, TypedTemplateStore } from './typed-types.js';
 
@@ -146,16 +147,25 @@ export function createTypedTemplateService(deps: TypedTemplateServiceDeps) {
       const template = await choose(projectId, templateType, locale);
       if (!template) throw new MailroomError('NOT_FOUND', `no ${templateType} or Generic email template exists`, { templateType });
       const { details } = template;
-      const render = deps.renderer.renderSource;
       const isText = details.contentType === 'text/plain';
-      const content = render('content', details.content, isText ? 'text' : 'html', variables);
+      // Off the event loop like every other render: a tenant's heavy typed template only ever occupies a pool thread.
+      const parts: RenderPart[] = [
+        { name: 'content', source: details.content, kind: isText ? 'text' : 'html' },
+        { name: 'subject', source: details.subject, kind: 'text' },
+      ];
+      if (details.replyTo) parts.push({ name: 'replyTo', source: details.replyTo, kind: 'text' });
+      if (details.sendFrom) parts.push({ name: 'sendFrom', source: details.sendFrom, kind: 'text' });
+      if (!isText) parts.push({ name: 'text', textOf: 0 });
+      const [content, subject, ...rest] = await deps.renderer.renderSources(projectId, parts, variables);
+      const replyTo = details.replyTo ? rest.shift()! : null;
+      const sendFrom = details.sendFrom ? rest.shift()! : null;
       return {
         template,
-        subject: oneLine(render('subject', details.subject, 'text', variables)),
-        html: isText ? null : content,
-        text: isText ? content : textPartOf(content),
-        replyTo: details.replyTo ? oneLine(render('replyTo', details.replyTo, 'text', variables)) : null,
-        sendFrom: details.sendFrom ? oneLine(render('sendFrom', details.sendFrom, 'text', variables)) : null,
+        subject: oneLine(subject!),
+        html: isText ? null : content!,
+        text: isText ? content! : rest.shift()!,
+        replyTo: replyTo === null ? null : oneLine(replyTo),
+        sendFrom: sendFrom === null ? null : oneLine(sendFrom),
       };
     },
   };

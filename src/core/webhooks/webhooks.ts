@@ -3,13 +3,19 @@ import type { Clock } from '../clock.js';
 import { invalidField, MailroomError, notFound } from '../errors.js';
 import { hasPermission, type Principal } from '../auth/permissions.js';
 import { readPermissionForTopic, webhookEventTypes, type WebhookEventType } from '../events/public-events.js';
-import { isHostAllowed, type EgressMode as PrivateTargetPolicy } from '../egress/policy.js';
+import { isHostAllowed, refusalOf, type EgressMode as PrivateTargetPolicy, type ResolveHost } from '../egress/policy.js';
 import type { Webhook, WebhookDelivery, WebhookPatch, WebhookStore } from './types.js';
 
 export interface WebhookServiceDeps {
   store: WebhookStore;
   clock: Clock;
   policy: PrivateTargetPolicy;
+  /**
+   * Resolves a URL's host name when an endpoint is configured: a name that does
+   * not resolve, or resolves to a refused address, is refused then (and every
+   * delivery checks the address it dials again). Without it only the URL itself is judged.
+   */
+  resolveHost?: ResolveHost;
   /** Called after a delivery is made due, to wake the local dispatcher. */
   onDue?: () => void;
 }
@@ -26,7 +32,7 @@ function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
-function checkUrl(value: string, policy: PrivateTargetPolicy): string {
+async function checkUrl(value: string, policy: PrivateTargetPolicy, resolveHost: ResolveHost | undefined): Promise<string> {
   let url: URL;
   try {
     url = new URL(value);
@@ -34,9 +40,12 @@ function checkUrl(value: string, policy: PrivateTargetPolicy): string {
     throw invalidField('url', 'must be an absolute http(s) URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidField('url', 'must use http or https');
-  if (!isHostAllowed(url.hostname, policy)) {
-    throw new MailroomError('WEBHOOK_URL_NOT_ALLOWED', `url: ${url.hostname} is on a network this server does not call`, { field: 'url' });
-  }
+  const why = resolveHost
+    ? await refusalOf(url.hostname, policy, resolveHost)
+    : isHostAllowed(url.hostname, policy)
+      ? undefined
+      : `${url.hostname} is on a network this server does not call`;
+  if (why !== undefined) throw new MailroomError('WEBHOOK_URL_NOT_ALLOWED', `url: ${why}`, { field: 'url' });
   return url.toString();
 }
 
@@ -80,10 +89,11 @@ export function createWebhookService(deps: WebhookServiceDeps) {
       const now = clock.now();
       const events = checkEvents(input.events);
       checkReadable(principal, events);
+      const url = await checkUrl(input.url, deps.policy, deps.resolveHost);
       const webhook: Webhook = {
         id: randomUUID(),
         projectId: principal.projectId,
-        url: checkUrl(input.url, deps.policy),
+        url,
         events,
         description: input.description ?? null,
         enabled: input.enabled ?? true,
@@ -105,11 +115,12 @@ export function createWebhookService(deps: WebhookServiceDeps) {
     async update(principal: Principal, id: string, input: Partial<WebhookInput>): Promise<Webhook> {
       const { projectId } = principal;
       const patch: WebhookPatch = {};
-      if (input.url !== undefined) patch.url = checkUrl(input.url, deps.policy);
       if (input.events !== undefined) patch.events = checkEvents(input.events);
-      if (patch.events !== undefined || patch.url !== undefined || input.enabled === true) {
+      // Permission first: a caller who may not re-point the endpoint learns nothing from name resolution.
+      if (patch.events !== undefined || input.url !== undefined || input.enabled === true) {
         checkReadable(principal, patch.events ?? (await get(projectId, id)).events);
       }
+      if (input.url !== undefined) patch.url = await checkUrl(input.url, deps.policy, deps.resolveHost);
       if (input.description !== undefined) patch.description = input.description;
       if (input.enabled !== undefined) patch.enabled = input.enabled;
       const updated = await store.update(projectId, id, patch, clock.now());
