@@ -42,8 +42,8 @@ export interface WorkerPool {
 export async function startWorkers(deps: DeliveryDeps, count: number): Promise<WorkerPool> {
   const { config } = deps;
   const processId = `${hostname()}:${globalThis.process.pid}:${randomUUID().slice(0, 8)}`;
-  // As many MIME threads as render threads: both are CPU work that must stay off the event loop.
-  const mime = count > 0 ? createMimePool({ threads: config.renderThreads }) : undefined;
+  // Off by default: on a saturated 2-core machine the thread hops cost more than they freed (docs/benchmarks.md).
+  const mime = count > 0 && config.delivery.mimeThreads > 0 ? createMimePool({ threads: config.delivery.mimeThreads }) : undefined;
   const transports = createTransportRegistry({
     ...(mime ? { mime } : {}),
     smtpUrl: config.smtpUrl,
