@@ -67,6 +67,13 @@ export async function deliveryRun(name: string, ctx: ScenarioContext, body: (run
       const from = own.drainFrom ?? Date.now();
       const drained = await waitForDrain(sink, accepted, ctx.drainTimeoutMs);
       const drainMs = drained === null ? null : Date.now() - from;
+      // Outcomes are recorded just after the sink has the mail: wait (bounded) for them, so the statuses are final.
+      const settleBy = Date.now() + 15_000;
+      while (drained !== null && Date.now() < settleBy) {
+        const open = await db.selectFrom('outbox_messages').select('id').where('status', 'in', ['rendering', 'sending', 'queued', 'scheduled']).limit(1).execute();
+        if (open.length === 0) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
       const { logEventIds: _, ...mail } = await mailOutcome(databaseUrl, sink, accepted);
       await group.stopAll();
       const report: Omit<Report, 'failures'> = { scenario: name, engine: ctx.engine, ...mail, drainMs, exits: group.exits, notes: [], figures: own.figures ?? {} };
