@@ -6,15 +6,33 @@ import { parseJson } from './json.js';
 import type { EventsTable } from './schema.js';
 import { appendEvents } from './queries/append-events.js';
 
-export function toStoredEvent(row: Selectable<EventsTable>): StoredEvent {
-  return {
-    id: Number(row.id),
+/** The events a log row holds: itself, or each event of a span (ids first_id..id, one per message id in `ids`). */
+export function toStoredEvents(row: Selectable<EventsTable>): StoredEvent[] {
+  const payload = parseJson<StoredEvent['payload']>(row.payload, { type: row.type });
+  const base = {
     projectId: row.project_id,
     resource: row.resource as StoredEvent['resource'],
     topic: row.topic as WebhookEventType | null,
-    payload: parseJson<StoredEvent['payload']>(row.payload, { type: row.type }),
     createdAt: Number(row.created_at),
   };
+  const ids = payload.ids;
+  if (row.first_id === null || !Array.isArray(ids)) return [{ ...base, id: Number(row.id), payload }];
+  const { ids: _ids, ...shared } = payload;
+  const first = Number(row.first_id);
+  return (ids as string[]).map((messageId, i) => ({ ...base, id: first + i, payload: { ...shared, id: messageId } }));
+}
+
+/** The events of `rows` after `afterId`, at most `limit` of them (a span may be cut; the next read starts inside it). */
+function expand(rows: readonly Selectable<EventsTable>[], afterId: number, limit: number): StoredEvent[] {
+  const events: StoredEvent[] = [];
+  for (const row of rows) {
+    for (const e of toStoredEvents(row)) {
+      if (e.id <= afterId) continue;
+      events.push(e);
+      if (events.length === limit) return events;
+    }
+  }
+  return events;
 }
 
 export function createEventLog(engine: Engine): EventLog {
@@ -25,8 +43,9 @@ export function createEventLog(engine: Engine): EventLog {
 
     async readByIds(ids) {
       if (ids.length === 0) return [];
+      // Notifications carry row ids: a span is announced by its last id and read back whole.
       const rows = await db.selectFrom('events').selectAll().where('id', 'in', [...ids]).orderBy('id').execute();
-      return rows.map(toStoredEvent);
+      return rows.flatMap(toStoredEvents);
     },
 
     async readAfter(projectId, afterId, limit) {
@@ -38,17 +57,18 @@ export function createEventLog(engine: Engine): EventLog {
         .orderBy('id')
         .limit(limit)
         .execute();
-      return rows.map(toStoredEvent);
+      return expand(rows, afterId, limit);
     },
 
     async readSince(afterId, limit) {
       const rows = await db.selectFrom('events').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
-      return rows.map(toStoredEvent);
+      return expand(rows, afterId, limit);
     },
 
     async oldestId() {
-      const row = await db.selectFrom('events').select((eb) => eb.fn.min('id').as('id')).executeTakeFirst();
-      return row?.id === null || row?.id === undefined ? undefined : Number(row.id);
+      // The oldest row's first event (a span starts at first_id).
+      const row = await db.selectFrom('events').select(['id', 'first_id']).orderBy('id').limit(1).executeTakeFirst();
+      return row ? Number(row.first_id ?? row.id) : undefined;
     },
 
     async latestId() {

@@ -13,6 +13,24 @@ function applyFilter(eb: ExpressionBuilder<Database, 'outbox_messages'>, project
     conditions.push(eb('status', 'in', [...filter.statuses]));
   }
   if (filter.to) conditions.push(eb('recipient_email', '=', filter.to));
+  if (filter.contentIds) conditions.push(filter.contentIds.length ? eb('content_id', 'in', [...filter.contentIds]) : eb.val(false));
+  if (filter.oncePerSendOf !== undefined) {
+    // One row per send of that source: no sibling of the same content with a smaller id (index outbox_content).
+    conditions.push(
+      eb.or([
+        eb('source', '!=', filter.oncePerSendOf),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('outbox_messages as sibling')
+              .select('sibling.id')
+              .whereRef('sibling.content_id', '=', 'outbox_messages.content_id')
+              .whereRef('sibling.id', '<', 'outbox_messages.id'),
+          ),
+        ),
+      ]),
+    );
+  }
   if (filter.from) {
     // Senders are stored formatted (`"Name" <a@b.c>`) or bare, on the shared content.
     const from = filter.from;
@@ -46,7 +64,14 @@ export function createOutboxAdminStore(db: Kysely<Database>): OutboxAdminStore {
           eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]),
         );
       }
-      query = query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit);
+      const after = page.after;
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)])]),
+        );
+      }
+      const direction = after ? 'asc' : 'desc';
+      query = query.orderBy('created_at', direction).orderBy('id', direction).limit(page.limit);
       if (page.offset) query = query.offset(page.offset);
       return withContents(db, projectId, await query.execute());
     },
@@ -64,10 +89,15 @@ export function createOutboxAdminStore(db: Kysely<Database>): OutboxAdminStore {
       const result = new Map<string, MessageHistory>();
       if (messageIds.length === 0) return result;
       for (const id of messageIds) result.set(id, { transitions: [], deliveryAttempts: [] });
-      const [transitions, attempts] = await Promise.all([
+      const [accepted, transitions, attempts] = await Promise.all([
+        db.selectFrom('outbox_messages').select(['id', 'accepted_status', 'created_at']).where('id', 'in', [...messageIds]).where('accepted_status', 'is not', null).execute(),
         db.selectFrom('outbox_transitions').selectAll().where('message_id', 'in', [...messageIds]).orderBy('id').execute(),
         db.selectFrom('delivery_attempts').selectAll().where('message_id', 'in', [...messageIds]).orderBy('attempt').orderBy('id').execute(),
       ]);
+      // The first entry: the status it was accepted in, kept on the row (migration 0011).
+      for (const a of accepted) {
+        result.get(a.id)?.transitions.push({ status: a.accepted_status!, reason: null, at: Number(a.created_at) });
+      }
       for (const t of transitions) {
         result.get(t.message_id)?.transitions.push({ status: t.status as OutboxStatus, reason: t.reason, at: Number(t.at) });
       }

@@ -81,6 +81,7 @@ function messageRow(projectId: string, m: MessageToInsert, now: number): Inserta
     source: m.source,
     batch_id: m.batchId,
     status: m.status,
+    accepted_status: m.status,
     priority: m.priority,
     transactional: m.transactional ? 1 : 0,
     recipient_user_id: 'userId' in m.recipient ? m.recipient.userId : null,
@@ -136,7 +137,6 @@ function contentRow(projectId: string, c: ContentToInsert, attachments: string |
 
 /** Rows per statement on PostgreSQL (one array parameter per column). */
 const insertChunk = 5000;
-const transitionChunk = 20000;
 
 /** Columns null in every row are left to their default: fewer values to bind per row. */
 function usedColumns<T extends object>(rows: readonly T[]): Array<keyof T & string> {
@@ -162,7 +162,7 @@ export function createOutboxStore(db: Kysely<Database>, raw?: BetterSqlite3.Data
         const rows = messages.map((m) => messageRow(projectId, m, now));
         const columns = usedColumns(rows);
         await bulkInsert(trx, raw, 'outbox_messages', columns, rows.map((r) => columns.map((c) => r[c])), insertChunk);
-        await bulkInsert(trx, raw, 'outbox_transitions', ['message_id', 'status', 'reason', 'at'], messages.map((m) => [m.id, m.status, null, now]), transitionChunk);
+        // The first history entry is the row's accepted_status at created_at: no transition row per recipient.
         // The messages' first EMAIL_STATUS events commit with them (transactional outbox).
         await appendEvents(
           trx,

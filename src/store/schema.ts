@@ -47,6 +47,12 @@ export interface OutboxMessagesTable {
   source: string;
   batch_id: string | null;
   status: OutboxStatus;
+  /**
+   * The status the message was accepted in: its first history entry (at created_at), kept on the row
+   * instead of as an outbox_transitions row. Null for messages accepted before migration 0011, whose
+   * first entry is a transition row.
+   */
+  accepted_status: OutboxStatus | null;
   skip_reason: SkipReason | null;
   last_error: string | null;
   is_paused: Generated<number>;
@@ -241,6 +247,8 @@ export interface EventsTable {
   /** The webhook event type, e.g. email.sent; null when webhooks do not carry this event. */
   topic: string | null;
   payload: string;
+  /** Set on a span (a run of status events differing only in the message id): the id of its first event; `id` is its last. */
+  first_id: number | null;
   created_at: number;
 }
 

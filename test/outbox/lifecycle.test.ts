@@ -7,7 +7,7 @@ import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 
 /**
  * Every status change the SQL performs is recorded in outbox_transitions in
- * the same transaction. Drive messages through every path (accept, promote,
+ * the same transaction (the accepted status, the first entry, on the row itself). Drive messages through every path (accept, promote,
  * claim, render error, send, deferral, bounce, server error, pause, resume,
  * cancel, reschedule, user edits) and check each recorded step against the one
  * state machine (lifecycle.ts).
@@ -68,6 +68,12 @@ describe.each(engineKinds)('status changes against lifecycle.ts on %s', (engine)
       .execute();
     const seen = new Set<string>();
     const history = new Map<string, OutboxStatus[]>();
+    // The first entry is the status each message was accepted in, kept on its row (migration 0011).
+    const accepted = await m.core.engine.db.selectFrom('outbox_messages').select(['id', 'accepted_status']).where('id', 'in', ids).execute();
+    for (const a of accepted) {
+      expect(a.accepted_status, a.id).not.toBeNull();
+      history.set(a.id, [a.accepted_status!]);
+    }
     for (const r of rows) {
       expect(isOutboxStatus(r.status), r.status).toBe(true);
       history.set(r.message_id, [...(history.get(r.message_id) ?? []), r.status]);

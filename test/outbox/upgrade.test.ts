@@ -88,6 +88,12 @@ describe.each(engineKinds)('upgrade to content stored once on %s', (engine) => {
         expect(res.statusCode, res.body).toBe(200);
         expect(res.json()).toMatchObject({ id });
       }
+      // Accepted after the upgrade: the first history entry comes from the row (no transition row), once.
+      const fresh = await m.request({ method: 'POST', url: '/mail/send', headers: { authorization: `Bearer ${key}` }, body: { from: 'app@example.com', to: 'new@example.com', subject: 'New', html: '<p>new</p>' } });
+      expect(fresh.statusCode, fresh.body).toBe(200);
+      const freshRead = (await mail(fresh.json().id)).json();
+      expect(freshRead.statusHistory).toEqual([{ status: 'queued', reason: null, at: freshRead.createdAt }]);
+      expect((await outbox(fresh.json().id)).json().status_history).toMatchObject([{ status: 'queued' }]);
       const read = await outbox('m-sent');
       expect(read.json()).toMatchObject({ subject: 'Hi Ann' });
 

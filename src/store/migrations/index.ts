@@ -10,6 +10,8 @@ import * as events from './0007-events.js';
 import * as dropRedundantIndexes from './0008-drop-redundant-indexes.js';
 import * as delivery from './0004-delivery.js';
 import * as outboxContents from './0009-outbox-contents.js';
+import * as compactEvents from './0010-compact-events.js';
+import * as acceptedStatus from './0011-accepted-status.js';
 
 type Step = (db: Kysely<any>, dialect: MigrationDialect) => Promise<void>;
 
@@ -27,6 +29,8 @@ const steps: Record<string, { up: Step; down?: Step }> = {
   '0008-drop-redundant-indexes': dropRedundantIndexes,
   '0004-delivery': delivery,
   '0009-outbox-contents': outboxContents,
+  '0010-compact-events': compactEvents,
+  '0011-accepted-status': acceptedStatus,
 };
 
 export function migrationsFor(kind: Engine['kind']): Record<string, Migration> {

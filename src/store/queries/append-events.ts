@@ -75,36 +75,99 @@ async function insertDeliveries(trx: Kysely<Database>, events: readonly StoredEv
   }
 }
 
+/**
+ * Events per span row. Readers page through the log (the relays read 1,000 events a
+ * page, a WebSocket resume fewer) and expand a whole row to take part of it, so a span
+ * no longer than a page keeps reading linear in the events read.
+ */
+const maxSpan = 1_000;
+
+/** One row of the log: a single event, or a run of events that differ only in the message id (a span). */
+interface LogRow {
+  first: NewPublicEvent;
+  ids: string[] | null;
+  count: number;
+}
+
+/** What makes two events of a run the same apart from their message id (null: the event is never spanned). */
+function spanKey(e: NewPublicEvent): string | null {
+  if (e.resource !== 'emails' || typeof e.payload.id !== 'string') return null;
+  const { id: _id, ...rest } = e.payload;
+  return `${e.projectId}\u0000${e.topic ?? ''}\u0000${JSON.stringify(rest)}`;
+}
+
+/**
+ * Consecutive status events that differ only in the message id (a broadcast's
+ * 100,000 `queued`, a batch's outcomes) become one row holding the ids: a span
+ * of consecutive event ids, expanded again when read (event-log.ts). The log
+ * then costs per recipient one id in a JSON array instead of a row, its payload
+ * and two index entries.
+ */
+function toLogRows(events: readonly NewPublicEvent[]): LogRow[] {
+  const rows: LogRow[] = [];
+  let key: string | null = null;
+  for (const e of events) {
+    const k = spanKey(e);
+    const last = rows[rows.length - 1];
+    if (k !== null && k === key && last && last.count < maxSpan) {
+      (last.ids ??= [last.first.payload.id as string]).push(e.payload.id as string);
+      last.count++;
+    } else rows.push({ first: e, ids: null, count: 1 });
+    key = k;
+  }
+  return rows;
+}
+
+/** The next event id; callers hold the append order (SQLite's one writer, PostgreSQL's advisory lock). */
+async function nextEventId(trx: Kysely<Database>, postgres: boolean): Promise<number> {
+  if (postgres) {
+    const { rows } = await sql<{ id: string }>`select nextval(pg_get_serial_sequence('events', 'id')) as id`.execute(trx);
+    return Number(rows[0]!.id);
+  }
+  // AUTOINCREMENT never reuses an id: the next one is past both the sequence and the largest id held.
+  const { rows } = await sql<{ id: number }>`select max(coalesce((select seq from sqlite_sequence where name = 'events'), 0), coalesce((select max(id) from events), 0)) + 1 as id`.execute(trx);
+  return Number(rows[0]!.id);
+}
+
 /** Inserts the events in order with their webhook deliveries; `trx` must be a transaction. */
 export async function appendEvents(trx: Kysely<Database>, events: readonly NewPublicEvent[], now: number): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
   const postgres = isPostgres(trx);
   if (postgres) await sql`select pg_advisory_xact_lock(${eventOrderLock}, hashtext(current_schema()))`.execute(trx);
+  const rows = toLogRows(events);
+  // Ids are drawn here, in order, so a span's ids are consecutive; a row's id is its last event's id.
+  let next = await nextEventId(trx, postgres);
+  const total = rows.reduce((n, r) => n + r.count, 0);
+  if (postgres && total > 1) await sql`select setval(pg_get_serial_sequence('events', 'id'), ${next + total - 1})`.execute(trx);
   const stored: StoredEvent[] = [];
-  for (let i = 0; i < events.length; i += insertChunk) {
-    const chunk = events.slice(i, i + insertChunk);
-    const inserted = await trx
-      .insertInto('events')
-      .values(
-        chunk.map((e) => ({
-          project_id: e.projectId,
-          resource: e.resource,
-          type: e.payload.type,
-          topic: e.topic,
-          payload: JSON.stringify(e.payload),
-          created_at: now,
-        })),
-      )
-      .returning('id')
-      .execute();
-    // One statement allocates its ids in VALUES order on both engines; RETURNING order is not promised.
-    const ids = inserted.map((r) => Number(r.id)).sort((a, b) => a - b);
-    chunk.forEach((e, j) => stored.push({ ...e, id: ids[j]!, createdAt: now }));
+  const notified: number[] = [];
+  const values = rows.map((r) => {
+    const firstId = next;
+    const id = next + r.count - 1;
+    next += r.count;
+    notified.push(id);
+    const payload = r.ids ? { ...r.first.payload, id: undefined, ids: r.ids } : r.first.payload;
+    if (r.ids) r.ids.forEach((messageId, i) => stored.push({ ...r.first, payload: { ...r.first.payload, id: messageId }, id: firstId + i, createdAt: now }));
+    else stored.push({ ...r.first, id, createdAt: now });
+    return {
+      id,
+      first_id: r.ids ? firstId : null,
+      project_id: r.first.projectId,
+      resource: r.first.resource,
+      type: r.first.payload.type,
+      topic: r.first.topic,
+      payload: JSON.stringify(payload),
+      created_at: now,
+    };
+  });
+  for (let i = 0; i < values.length; i += insertChunk) {
+    await trx.insertInto('events').values(values.slice(i, i + insertChunk)).execute();
   }
   await insertDeliveries(trx, stored, now);
   if (postgres) {
     // Delivered to listeners only when this transaction commits.
-    for (const payload of idPayloads(stored.map((e) => e.id))) {
+    // A span is announced by its row id; readers expand it (event-log.ts).
+    for (const payload of idPayloads(notified)) {
       await sql`select pg_notify(${eventsChannelSql}, ${payload})`.execute(trx);
     }
   }

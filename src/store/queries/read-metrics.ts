@@ -44,7 +44,8 @@ export async function readMetrics(db: Kysely<Database>, now: number, latencyBoun
 
   const events = await db
     .selectFrom('events')
-    .select([(eb) => eb.fn.countAll<string | number>().as('n'), (eb) => eb.fn.min('created_at').as('oldest')])
+    // A span row (append-events.ts) holds the events first_id..id.
+    .select([sql<string | number>`coalesce(sum(case when first_id is null then 1 else id - first_id + 1 end), 0)`.as('n'), (eb) => eb.fn.min('created_at').as('oldest')])
     .executeTakeFirst();
 
   const slots = await db
