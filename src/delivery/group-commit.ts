@@ -4,6 +4,11 @@
  * when the write that carried it has committed, so grouping never delays an
  * item by more than one write, and never lets the caller go ahead before its
  * own item is on record.
+ *
+ * A write starts on the next turn of the event loop, not at once: better-sqlite3
+ * runs a whole transaction without yielding, so a write started inside one SMTP
+ * reply's callback would commit that single item before the replies already
+ * waiting in the same poll phase could join it (one transaction per message).
  */
 export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, retryable: (error: unknown) => boolean = () => false): (item: T) => Promise<R> {
   let waiting: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
@@ -32,6 +37,9 @@ export function groupCommit<T, R>(write: (items: T[]) => Promise<R[]>, retryable
   return (item) =>
     new Promise<R>((resolve, reject) => {
       waiting.push({ item, resolve, reject });
-      if (!running) void drain();
+      if (!running) {
+        running = true;
+        setImmediate(() => void drain());
+      }
     });
 }

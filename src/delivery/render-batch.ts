@@ -1,16 +1,16 @@
-import type Mail from 'nodemailer/lib/mailer/index.js';
 import { comparableEmail } from '../core/addresses.js';
 import type { DeliveryStore, HandOff, RenderResults } from '../core/delivery/types.js';
 import type { OutboxMessage } from '../core/outbox/types.js';
 import type { Project } from '../core/projects/types.js';
 import { RenderError, type EmailRenderer } from '../core/templates/renderer.js';
 import { buildMail } from './build-mime.js';
+import type { PreparedMail } from './transports/transport.js';
 
 export interface ReadyToSend {
   message: OutboxMessage;
   project: Project;
   to: string;
-  mail: Mail.Options;
+  mail: PreparedMail['mail'];
 }
 
 export interface RenderDeps {

@@ -91,24 +91,32 @@ export function createWorker(deps: WorkerDeps) {
     return claimed;
   }
 
-  const handOff = groupCommit(async (handOffs: HandOff[]): Promise<boolean[]> => {
+  /**
+   * Hand-offs (true when the row went to `sending`) and outcomes, written as they
+   * happen and grouped into one transaction with whatever else is being written
+   * then: one commit carries the replies that just came back and the messages
+   * about to go out on the connections they freed.
+   */
+  const progress = groupCommit(async (items: ({ handOff: HandOff } | { outcome: Outcome })[]): Promise<boolean[]> => {
+    const handOffs = items.flatMap((i) => ('handOff' in i ? [i.handOff] : []));
+    // Past the shutdown deadline the rows in flight were recorded as interrupted; late replies are not.
+    const outcomes = abandoned ? [] : items.flatMap((i) => ('outcome' in i ? [i.outcome] : []));
     const at = clock.now();
-    const applied = await store.finishRendering(deps.owner, at, { skips: [], renderErrors: [], handOffs });
+    const write = () => store.recordProgress(deps.owner, at, { handOffs, outcomes });
+    // Outcomes of mail that went out outlive a database outage (see untilRecorded); hand-offs alone fail fast.
+    const applied = outcomes.length > 0 ? await untilRecorded(write, at + config.leaseMs) : await write();
     emit(applied, at);
     const sending = new Set(applied.filter((c) => c.status === 'sending').map((c) => c.id));
-    return handOffs.map((h) => sending.has(h.id));
+    return items.map((i) => ('handOff' in i ? sending.has(i.handOff.id) : true));
   }, abortedByDatabase);
-
-  const record = groupCommit(async (outcomes: Outcome[]): Promise<void[]> => {
-    if (abandoned) return outcomes.map(() => undefined);
-    const at = clock.now();
-    emit(await untilRecorded(() => store.recordOutcomes(deps.owner, at, outcomes), at + config.leaseMs), at);
-    return outcomes.map(() => undefined);
-  }, abortedByDatabase);
+  const handOff = (h: HandOff) => progress({ handOff: h });
+  const record = async (outcome: Outcome) => void (await progress({ outcome }));
 
   /** One message: wait for the transport, hand off right before it goes out, send, record. */
   async function deliverOne(r: ReadyToSend, content: HandOff): Promise<void> {
     const transport = deps.transports.for(r.project.settings);
+    // Built now (off the event loop), so the bytes are ready when the transport has room for the message.
+    const prepared = transport.prepare(r.mail);
     const rate = r.project.settings.rateLimitPerSecond;
     if (stopping) return;
     await transport.inFlight(async () => {
@@ -124,7 +132,7 @@ export function createWorker(deps: WorkerDeps) {
           handedOffAt = clock.now();
           return handOff(content);
         })());
-      const result = await transport.send(r.mail, { projectId: r.project.id, outboxMessageId: r.message.id, recipient: r.to }, mark);
+      const result = await transport.send(prepared, { projectId: r.project.id, outboxMessageId: r.message.id, recipient: r.to }, mark);
       // A transport that failed before its hand-off point still owes the row an attempt.
       if (result === undefined || !(await mark())) return;
       await record(

@@ -7,6 +7,7 @@ import type { EventBus } from '../core/events.js';
 import type { Project } from '../core/projects/types.js';
 import type { EmailRenderer } from '../core/templates/renderer.js';
 import type { Config } from '../config.js';
+import { createMimePool } from './mime-pool.js';
 import { createProjectCache } from './project-cache.js';
 import { createRateLimiter } from './rate-limit.js';
 import { createTransportRegistry } from './transports/registry.js';
@@ -41,7 +42,10 @@ export interface WorkerPool {
 export async function startWorkers(deps: DeliveryDeps, count: number): Promise<WorkerPool> {
   const { config } = deps;
   const processId = `${hostname()}:${globalThis.process.pid}:${randomUUID().slice(0, 8)}`;
+  // Off by default: on a saturated 2-core machine the thread hops cost more than they freed (docs/benchmarks.md).
+  const mime = count > 0 && config.delivery.mimeThreads > 0 ? createMimePool({ threads: config.delivery.mimeThreads }) : undefined;
   const transports = createTransportRegistry({
+    ...(mime ? { mime } : {}),
     smtpUrl: config.smtpUrl,
     maxConnections: config.delivery.smtpMaxConnections,
     connectionCap: config.delivery.smtpConnectionCap,
@@ -84,6 +88,7 @@ export async function startWorkers(deps: DeliveryDeps, count: number): Promise<W
         await Promise.all(workers.map((w) => w.stop(deadline)));
         await offRemote();
         await transports.close();
+        await mime?.close();
       })();
       return stopping;
     },

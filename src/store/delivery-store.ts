@@ -8,6 +8,7 @@ import { nextWakeAt } from './queries/next-wake-at.js';
 import { promoteDue } from './queries/promote-due.js';
 import { extendLeases } from './queries/extend-leases.js';
 import { recordOutcomes } from './queries/record-outcomes.js';
+import { recordProgress } from './queries/record-progress.js';
 import { recoverExpiredLeases } from './queries/recover-expired-leases.js';
 import { releaseLeases } from './queries/release-leases.js';
 import { suppressedAmong } from './queries/suppressed-among.js';
@@ -25,6 +26,7 @@ export function createDeliveryStore(engine: Engine): DeliveryStore {
     suppressedAmong: (projectId, emails) => suppressedAmong(db, projectId, emails),
     finishRendering: (owner, now, results) => finishRendering(db, owner, now, results),
     recordOutcomes: (owner, now, outcomes) => recordOutcomes(db, owner, now, outcomes),
+    recordProgress: (owner, now, progress) => recordProgress(db, owner, now, progress),
     releaseLeases: (owner, now, options) => releaseLeases(db, owner, now, options),
     extendLeases: (owner, until, ids) => extendLeases(engine, owner, until, ids),
     recoverExpiredLeases: (now, maxAttempts) => recoverExpiredLeases(db, now, maxAttempts),

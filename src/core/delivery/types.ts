@@ -102,6 +102,8 @@ export interface DeliveryStore {
   finishRendering(owner: string, now: number, results: RenderResults): Promise<AppliedChange[]>;
   /** sending -> sent | queued | server-error | bounced (CAS), attempts and suppressions in the same transaction. */
   recordOutcomes(owner: string, now: number, outcomes: readonly Outcome[]): Promise<AppliedChange[]>;
+  /** recordOutcomes and the hand-offs of finishRendering in one transaction (what a sending worker writes as it goes). */
+  recordProgress(owner: string, now: number, progress: { handOffs: readonly HandOff[]; outcomes: readonly Outcome[] }): Promise<AppliedChange[]>;
   /**
    * Gives back rows this owner claimed but has not handed to SMTP (graceful shutdown, a failed batch),
    * except `keep` (batches still in hand); `reason` goes on the transition.

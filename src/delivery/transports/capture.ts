@@ -18,7 +18,8 @@ export function createCaptureTransport(deps: { store: CaptureStore; clock: Clock
   const inFlight = pLimit(10);
   return {
     inFlight: (work) => inFlight(work),
-    async send(mail, context, handOff): Promise<SendResult | undefined> {
+    prepare: (mail) => ({ mail }),
+    async send({ mail }, context, handOff): Promise<SendResult | undefined> {
       try {
         // The stream transport keeps a Bcc header that SMTP delivery leaves out. To store exactly the MIME SMTP
         // would send, Bcc goes into the envelope only (computed by nodemailer from the original message).

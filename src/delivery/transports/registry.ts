@@ -9,6 +9,7 @@ import { egressSocket, noDelaySocket } from './no-delay-socket.js';
 import type { EgressMode } from '../../core/egress/policy.js';
 import type { ConnectionSlots } from '../../core/delivery/types.js';
 import type { Transport } from './transport.js';
+import type { MimePool } from '../mime-pool.js';
 
 /**
  * Picks the transport for a project: its own relay (settings.smtpUrl), else
@@ -31,6 +32,8 @@ export function createTransportRegistry(deps: {
   /** The egress policy for projects' own relays (SMTP_URL is the operator's and is not restricted). */
   relayPolicy: EgressMode;
   logger: Logger;
+  /** MIME threads shared by every relay's transport. */
+  mime?: MimePool;
 }) {
   const pools = new Map<string, Transport>();
   let capture: Transport | undefined;
@@ -58,7 +61,7 @@ export function createTransportRegistry(deps: {
         const cap = deps.connectionCap;
         const connect = tenantRelay ? egressSocket(deps.relayPolicy) : noDelaySocket;
         if (cap === undefined) {
-          pool = createSmtpTransport({ url, maxConnections: deps.maxConnections, timeoutMs: deps.timeoutMs, logger: deps.logger }, counted(connect));
+          pool = createSmtpTransport({ url, maxConnections: deps.maxConnections, timeoutMs: deps.timeoutMs, logger: deps.logger, mime: deps.mime }, counted(connect));
         } else {
           const getSocket = slottedSocket({
             slots: deps.slots,
@@ -71,7 +74,7 @@ export function createTransportRegistry(deps: {
             waitMs: Math.min(60_000, deps.leaseMs / 2),
           }, connect);
           // An idle process gives its slots back quickly, so busy ones can use them.
-          pool = createSmtpTransport({ url, maxConnections: Math.min(cap, deps.maxConnections), timeoutMs: deps.timeoutMs, idleCloseMs: 500, logger: deps.logger }, counted(getSocket));
+          pool = createSmtpTransport({ url, maxConnections: Math.min(cap, deps.maxConnections), timeoutMs: deps.timeoutMs, idleCloseMs: 500, logger: deps.logger, mime: deps.mime }, counted(getSocket));
         }
         pools.set(poolKey, pool);
       }

@@ -6,6 +6,7 @@ import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { Pool } from 'tarn';
 import { createMimeBuilder, type BuiltMessage } from '../build-mime.js';
+import type { MimePool } from '../mime-pool.js';
 import { classifyError, enhancedCode, basicCode, queueIdOf, type SendResult } from '../smtp-reply.js';
 import type { HandOff, Transport } from './transport.js';
 import { noDelaySocket } from './no-delay-socket.js';
@@ -19,6 +20,8 @@ export interface SmtpOptions {
   maxConnections: number;
   timeoutMs: number;
   logger: Logger;
+  /** Builds MIME off the event loop; without it, MIME is built on this thread. */
+  mime?: MimePool | undefined;
 }
 
 /** One open SMTP session; `fail` ends the send in progress when the connection dies under it. */
@@ -160,10 +163,16 @@ export function createSmtpTransport(options: SmtpOptions, getSocket: typeof noDe
 
   return {
     inFlight: (work) => inFlight(work),
-    async send(mail: Mail.Options, context, handOff: HandOff): Promise<SendResult | undefined> {
+    prepare(mail: Mail.Options) {
+      const built = options.mime ? options.mime.build(mail) : builder.build(mail);
+      // Awaited in send; a message dropped before its turn (paused, stopping) must not leave a rejection unhandled.
+      built.catch(() => undefined);
+      return { mail, built };
+    },
+    async send(prepared, context, handOff: HandOff): Promise<SendResult | undefined> {
       let built: BuiltMessage;
       try {
-        built = await builder.build(mail);
+        built = await (prepared.built ?? builder.build(prepared.mail));
       } catch (error) {
         return (await handOff()) ? classifyError(error) : undefined;
       }

@@ -33,45 +33,48 @@ const chunkSize = 500;
 
 /** rendering -> skipped | render-error | sending, in one transaction. */
 export async function finishRendering(db: Kysely<Database>, owner: string, now: number, results: RenderResults): Promise<AppliedChange[]> {
-  return db.transaction().execute(async (trx) => {
-    const applied: AppliedChange[] = [];
-    const ended = { lease_owner: null, lease_expires_at: null, updated_at: now };
-    for (const skip of results.skips) {
-      const row = await casFromRendering(trx, owner, skip.id, 'skipped', { ...ended, skip_reason: skip.reason });
-      if (row) applied.push({ id: skip.id, projectId: row.projectId, status: 'skipped', reason: skip.reason });
-    }
-    for (const failure of results.renderErrors) {
-      const row = await casFromRendering(trx, owner, failure.id, 'render-error', { ...ended, last_error: failure.reason });
-      if (row) applied.push({ id: failure.id, projectId: row.projectId, status: 'render-error', reason: failure.reason });
-    }
-    if (!canTransition('rendering', 'sending')) throw new Error('lifecycle forbids rendering -> sending');
-    for (let i = 0; i < results.handOffs.length; i += chunkSize) {
-      const chunk = results.handOffs.slice(i, i + chunkSize);
-      const v = valuesCte('v', ['id', 'subject', 'html', 'body'], chunk.map((h) => [text(h.id), text(h.subject), text(h.html), text(h.text)]));
-      // The text part made from an html body with no template and no variables is the same for every
-      // recipient: it is kept once, on the shared content.
-      await sql`
-        with ${v}
-        update outbox_contents
-           set rendered_text = (select v.body from v join outbox_messages m on m.id = v.id where m.content_id = outbox_contents.id limit 1)
-         where rendered_text is null and text_body is null and template_id is null and template_variables is null
-           and id in (select m.content_id from v join outbox_messages m on m.id = v.id)`.execute(trx);
-      // From here on a crash may mean the mail went out: recovery treats these rows differently.
-      // Rendered output is kept on the message only where it differs from the shared content.
-      const { rows } = await sql<{ id: string; project_id: string }>`
-        with ${v}
-        update outbox_messages
-           set status = 'sending',
-               rendered_subject = nullif(v.subject, (select c.subject from outbox_contents c where c.id = outbox_messages.content_id)),
-               rendered_html = nullif(v.html, (select c.html from outbox_contents c where c.id = outbox_messages.content_id)),
-               rendered_text = nullif(v.body, (select coalesce(c.text_body, c.rendered_text) from outbox_contents c where c.id = outbox_messages.content_id)),
-               handed_off_at = ${now}, attempts = attempts + 1, updated_at = ${now}
-          from v
-         where outbox_messages.id = v.id and outbox_messages.status = 'rendering' and outbox_messages.lease_owner = ${owner}
-        returning outbox_messages.id, outbox_messages.project_id`.execute(trx);
-      for (const r of rows) applied.push({ id: r.id, projectId: r.project_id, status: 'sending', reason: null });
-    }
-    await recordTransitions(trx, applied.map((c) => ({ messageId: c.id, projectId: c.projectId, status: c.status, reason: c.reason, at: now })));
-    return applied;
-  });
+  return db.transaction().execute((trx) => finishRenderingIn(trx, owner, now, results));
+}
+
+/** finishRendering inside a transaction the caller holds (see record-progress.ts). */
+export async function finishRenderingIn(trx: Transaction<Database>, owner: string, now: number, results: RenderResults): Promise<AppliedChange[]> {
+  const applied: AppliedChange[] = [];
+  const ended = { lease_owner: null, lease_expires_at: null, updated_at: now };
+  for (const skip of results.skips) {
+    const row = await casFromRendering(trx, owner, skip.id, 'skipped', { ...ended, skip_reason: skip.reason });
+    if (row) applied.push({ id: skip.id, projectId: row.projectId, status: 'skipped', reason: skip.reason });
+  }
+  for (const failure of results.renderErrors) {
+    const row = await casFromRendering(trx, owner, failure.id, 'render-error', { ...ended, last_error: failure.reason });
+    if (row) applied.push({ id: failure.id, projectId: row.projectId, status: 'render-error', reason: failure.reason });
+  }
+  if (!canTransition('rendering', 'sending')) throw new Error('lifecycle forbids rendering -> sending');
+  for (let i = 0; i < results.handOffs.length; i += chunkSize) {
+    const chunk = results.handOffs.slice(i, i + chunkSize);
+    const v = valuesCte('v', ['id', 'subject', 'html', 'body'], chunk.map((h) => [text(h.id), text(h.subject), text(h.html), text(h.text)]));
+    // The text part made from an html body with no template and no variables is the same for every
+    // recipient: it is kept once, on the shared content.
+    await sql`
+      with ${v}
+      update outbox_contents
+         set rendered_text = (select v.body from v join outbox_messages m on m.id = v.id where m.content_id = outbox_contents.id limit 1)
+       where rendered_text is null and text_body is null and template_id is null and template_variables is null
+         and id in (select m.content_id from v join outbox_messages m on m.id = v.id)`.execute(trx);
+    // From here on a crash may mean the mail went out: recovery treats these rows differently.
+    // Rendered output is kept on the message only where it differs from the shared content.
+    const { rows } = await sql<{ id: string; project_id: string }>`
+      with ${v}
+      update outbox_messages
+         set status = 'sending',
+             rendered_subject = nullif(v.subject, (select c.subject from outbox_contents c where c.id = outbox_messages.content_id)),
+             rendered_html = nullif(v.html, (select c.html from outbox_contents c where c.id = outbox_messages.content_id)),
+             rendered_text = nullif(v.body, (select coalesce(c.text_body, c.rendered_text) from outbox_contents c where c.id = outbox_messages.content_id)),
+             handed_off_at = ${now}, attempts = attempts + 1, updated_at = ${now}
+        from v
+       where outbox_messages.id = v.id and outbox_messages.status = 'rendering' and outbox_messages.lease_owner = ${owner}
+      returning outbox_messages.id, outbox_messages.project_id`.execute(trx);
+    for (const r of rows) applied.push({ id: r.id, projectId: r.project_id, status: 'sending', reason: null });
+  }
+  await recordTransitions(trx, applied.map((c) => ({ messageId: c.id, projectId: c.projectId, status: c.status, reason: c.reason, at: now })));
+  return applied;
 }
