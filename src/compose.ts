@@ -30,6 +30,7 @@ import { createOutboxQueries } from './core/outbox/query.js';
 import { createOutboxEditor } from './core/outbox/edit.js';
 import { createIdempotency } from './core/idempotency/idempotency.js';
 import { createTypedSend } from './core/outbox/typed-send.js';
+import { createConsoleSessions } from './core/auth/console-sessions.js';
 import { createSuppressionService } from './core/suppressions/suppressions.js';
 import { createInboxService } from './core/delivery/inbox.js';
 import { createOneClickUnsubscribe } from './core/suppressions/one-click-unsubscribe.js';
@@ -181,6 +182,7 @@ export async function createCore(config: Config, options: CoreOptions) {
     typedSend,
     outboxBrowser: createOutboxBrowser({ store: store.outboxBrowse, now: () => clock.now() }),
     inboxAdmin: createInboxAdmin({ store: store.capturedAdmin }),
+    consoleSessions: createConsoleSessions({ store: store.consoleSessions, clock, authenticateKey: (key) => projects.authenticateKey(key) }),
   };
 }
 
@@ -279,6 +281,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       unsubscribe: createOneClickUnsubscribe({ projects: core.projects, suppressions: core.suppressions }),
       outboxBrowser: core.outboxBrowser,
       inboxAdmin: core.inboxAdmin,
+      consoleSessions: core.consoleSessions,
       deliveryMode: config.smtpUrl ? 'relay' : 'capture',
       transport: describeTransport(config),
       metrics: metrics.metrics,

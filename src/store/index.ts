@@ -18,6 +18,7 @@ import { createPgListener, createWorkSignal } from './pg-listener.js';
 import { createConnectionSlots } from './queries/transport-slots.js';
 import { createRetentionStore } from './retention-store.js';
 import { createCaptureAdminStore, createOutboxBrowseStore } from './console-store.js';
+import { createSessionStore } from './session-store.js';
 import { readMetrics } from './queries/read-metrics.js';
 import type { MetricsReader } from '../core/metrics/types.js';
 import { createRequestCounter } from './request-counter.js';
@@ -60,6 +61,7 @@ export function createStore(engine: Engine, onError: (error: unknown, context: s
     retention: createRetentionStore(engine.db),
     outboxBrowse: createOutboxBrowseStore(engine.db),
     capturedAdmin: createCaptureAdminStore(engine.db),
+    consoleSessions: createSessionStore(engine.db),
     metrics: { read: (now, bounds) => readMetrics(engine.db, now, bounds) } satisfies MetricsReader,
     requestCounter: createRequestCounter(engine),
     /** Readiness: a round trip to the database, given up after 1.5 s (a frozen server never answers). */

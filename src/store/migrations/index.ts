@@ -10,6 +10,7 @@ import * as events from './0007-events.js';
 import * as dropRedundantIndexes from './0008-drop-redundant-indexes.js';
 import * as delivery from './0004-delivery.js';
 import * as outboxContents from './0009-outbox-contents.js';
+import * as consoleSessions from './0010-console-sessions.js';
 
 type Step = (db: Kysely<any>, dialect: MigrationDialect) => Promise<void>;
 
@@ -27,6 +28,7 @@ const steps: Record<string, { up: Step; down?: Step }> = {
   '0008-drop-redundant-indexes': dropRedundantIndexes,
   '0004-delivery': delivery,
   '0009-outbox-contents': outboxContents,
+  '0010-console-sessions': consoleSessions,
 };
 
 export function migrationsFor(kind: Engine['kind']): Record<string, Migration> {
