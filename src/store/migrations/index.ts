@@ -11,6 +11,7 @@ import * as dropRedundantIndexes from './0008-drop-redundant-indexes.js';
 import * as delivery from './0004-delivery.js';
 import * as outboxContents from './0009-outbox-contents.js';
 import * as consoleSessions from './0010-console-sessions.js';
+import * as consoleIndexes from './0011-console-indexes.js';
 
 type Step = (db: Kysely<any>, dialect: MigrationDialect) => Promise<void>;
 
@@ -29,6 +30,7 @@ const steps: Record<string, { up: Step; down?: Step }> = {
   '0004-delivery': delivery,
   '0009-outbox-contents': outboxContents,
   '0010-console-sessions': consoleSessions,
+  '0011-console-indexes': consoleIndexes,
 };
 
 export function migrationsFor(kind: Engine['kind']): Record<string, Migration> {
