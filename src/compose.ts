@@ -121,7 +121,11 @@ export async function createCore(config: Config, options: CoreOptions) {
   const accept = createAccept({ commit, outbox: store.outbox, users: store.users, drafts, renderer, clock });
   const outboxQueries = createOutboxQueries({ outbox: store.outbox, admin: store.outboxAdmin });
   const outboxEditor = createOutboxEditor({ outbox: store.outbox, admin: store.outboxAdmin, clock, events });
-  const idempotency = createIdempotency({ store: store.idempotency, clock });
+  const idempotency = createIdempotency({
+    store: store.idempotency,
+    clock,
+    onError: (err, what) => options.logger.warn({ err, what }, 'could not update an Idempotency-Key record; it counts as stale after a minute'),
+  });
   const typedSend = createTypedSend({
     render: (projectId, type, locale, variables) => templating.typedTemplates.render(projectId, type, locale, variables),
     accept: (projectId, request) => accept.accept(projectId, request),

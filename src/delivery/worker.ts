@@ -84,6 +84,7 @@ export function createWorker(deps: WorkerDeps) {
       if (rate && rows.length < want) await deps.rateLimiter.giveBack(projectId, rate, want - rows.length, now);
       // A project that gave fewer rows than asked has drained: look again next time.
       if (rows.length < want) due.until = 0;
+      for (const r of rows) held.add(r.id);
       emit(rows.map((r) => ({ id: r.id, projectId, status: 'rendering', reason: null })), now);
       claimed.push(...rows);
     }
@@ -183,10 +184,14 @@ export function createWorker(deps: WorkerDeps) {
     }
   }
 
+  /** Ids of the rows this worker knows it holds: the batches in hand. */
+  const held = new Set<string>();
+
   /** A slow relay must not let the lease run out under batches that are still being sent. */
   function renewLeases(): NodeJS.Timeout {
     return setInterval(() => {
-      store.extendLeases(deps.owner, clock.now() + config.leaseMs).catch((error: unknown) => deps.logger.warn({ err: error }, 'lease renewal failed'));
+      if (held.size === 0) return;
+      store.extendLeases(deps.owner, clock.now() + config.leaseMs, [...held]).catch((error: unknown) => deps.logger.warn({ err: error }, 'lease renewal failed'));
     }, Math.max(50, Math.floor(config.leaseMs / 3)));
   }
 
@@ -194,22 +199,42 @@ export function createWorker(deps: WorkerDeps) {
   const inHand = new Set<Promise<void>>();
   const maxInHand = 2;
 
-  // Rows a failed batch left claimed while the database was away: given back as soon as it answers
-  // again, so they are sent within seconds of its return instead of after their lease.
-  let owesRelease = false;
+  /**
+   * Since when rows may be leased to this worker without its knowing: a claim whose reply was lost (a
+   * database frozen during COMMIT commits it when it wakes up) or a failed batch whose release failed.
+   * Until a lease has passed since, such strays are given back every couple of seconds, so they go out
+   * within seconds of the database's return instead of after their lease; after that the lease rules have them.
+   */
+  let straysSince: number | undefined;
+  let straysCheckedAt = 0;
+  const straysReason = 'released by a worker that did not know it held it (a claim reply lost to a database fault)';
+
+  async function releaseStrays(now: number): Promise<void> {
+    if (straysSince === undefined || now - straysCheckedAt < 2000) return;
+    if (now - straysSince > config.leaseMs) {
+      straysSince = undefined;
+      return;
+    }
+    straysCheckedAt = now;
+    emit(await store.releaseLeases(deps.owner, now, { keep: [...held], reason: straysReason }), now);
+  }
 
   function start(batch: OutboxMessage[]): void {
     const work: Promise<void> = deliver(batch)
       .catch(async (error: unknown) => {
         deps.logger.error({ err: error, owner: deps.owner }, 'delivery batch failed; its messages are released');
+        for (const m of batch) held.delete(m.id);
         // Only rows not yet handed off go back; a hand-off still pending fails its compare-and-set.
-        const released = await store.releaseLeases(deps.owner, clock.now()).catch(() => {
-          owesRelease = true;
+        const released = await store.releaseLeases(deps.owner, clock.now(), { keep: [...held], reason: 'released after its batch failed' }).catch(() => {
+          straysSince = clock.now();
           return [];
         });
         emit(released, clock.now());
       })
-      .finally(() => inHand.delete(work));
+      .finally(() => {
+        for (const m of batch) held.delete(m.id);
+        inHand.delete(work);
+      });
     inHand.add(work);
   }
 
@@ -238,10 +263,7 @@ export function createWorker(deps: WorkerDeps) {
             continue;
           }
           const now = clock.now();
-          if (owesRelease) {
-            emit(await store.releaseLeases(deps.owner, now), now);
-            owesRelease = false;
-          }
+          await releaseStrays(now);
           await recover(now);
           const batch = await claim(now);
           if (batch.length > 0) start(batch);
@@ -249,10 +271,9 @@ export function createWorker(deps: WorkerDeps) {
           else await idle(now);
         } catch (error) {
           // Never fatal: a database outage ends up here too; back off, then claim again. A claim that
-          // committed before the failure left rows in `rendering`: give them back once the database answers
-          // (only rows not handed off are released, so batches still in hand are unaffected).
+          // committed without our hearing of it left rows in `rendering` under this owner: see releaseStrays.
           deps.logger.error({ err: error, owner: deps.owner }, 'claiming failed');
-          owesRelease = true;
+          straysSince = clock.now();
           await new Promise((resolve) => setTimeout(resolve, Math.min(config.pollMs, 1000)));
         }
       }

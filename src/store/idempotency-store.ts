@@ -33,7 +33,7 @@ export function createIdempotencyStore(db: Kysely<Database>): IdempotencyStore {
       return {
         claimed: false,
         requestHash: row.request_hash,
-        state: row.state === 'done' ? 'done' : 'running',
+        state: row.state === 'done' || row.state === 'committed' ? row.state : 'running',
         response: row.state === 'done' && row.response_status !== null ? { status: Number(row.response_status), body: parseJson<unknown>(row.response_body, null) } : null,
       };
     },

@@ -5,6 +5,7 @@ import type { ContentToInsert, MessageToInsert, OutboxMessage, OutboxStore } fro
 import type { Database, OutboxContentsTable, OutboxMessagesTable } from './schema.js';
 import { jsonOrNull, parseJson } from './json.js';
 import { bulkInsert } from './queries/bulk-insert.js';
+import { markKeyCommitted } from './queries/mark-key-committed.js';
 import { appendEvents } from './queries/append-events.js';
 import { toPublicEvent } from '../core/events/public-events.js';
 import { loadContents, type AttachmentRef, type LoadedContent } from './queries/load-contents.js';
@@ -144,8 +145,9 @@ function usedColumns<T extends object>(rows: readonly T[]): Array<keyof T & stri
 
 export function createOutboxStore(db: Kysely<Database>, raw?: BetterSqlite3.Database): OutboxStore {
   return {
-    async insertMessages(projectId, contents, messages, now) {
+    async insertMessages(projectId, contents, messages, now, idempotencyKey) {
       await db.transaction().execute(async (trx) => {
+        if (idempotencyKey !== undefined) await markKeyCommitted(trx, projectId, idempotencyKey);
         const blobs = new Map<string, { content: string; size: number }>();
         const contentRows = contents.map((c) => contentRow(projectId, c, splitAttachments(c, blobs), now));
         if (blobs.size > 0) {

@@ -154,7 +154,7 @@ export interface IdempotencyKeysTable {
   project_id: string;
   key: string;
   request_hash: string;
-  /** running | done */
+  /** running | committed (its messages exist, the response is not stored yet) | done */
   state: string;
   response_status: number | null;
   response_body: string | null;

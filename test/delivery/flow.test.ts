@@ -34,10 +34,10 @@ describe.each(engineKinds)('rate limits, fairness and shutdown on %s', (engine) 
     // A bucket of 5 tokens refilling 5 per second: 15 messages need at least 2 seconds.
     expect(Math.max(...arrivals)).toBeGreaterThanOrEqual(1800);
     for (const t of arrivals) expect(arrivals.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(10);
-    // The other project's code went out at once, in the middle of the throttled broadcast.
+    // The other project's code (enqueued at 300 ms) went out in the middle of the throttled broadcast, not
+    // behind it: before the broadcast's 10th message, which a 5/s bucket cannot release before 1 s.
     const codeAt = sink.received.find((r) => r.to[0] === 'verify@example.com')!.at - started;
-    expect(codeAt).toBeLessThan(Math.max(...arrivals));
-    expect(codeAt).toBeLessThan(1500);
+    expect(codeAt).toBeLessThan([...arrivals].sort((a, b) => a - b)[9]!);
     await settled(m, code!, ['sent'], 5000, other.project_id);
   });
 
@@ -70,6 +70,22 @@ describe.each(engineKinds)('rate limits, fairness and shutdown on %s', (engine) 
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(sink.received).toHaveLength(1);
     expect((await attemptsOf(m, id!)).map((a) => a.outcome)).toEqual(['sent']);
+  });
+
+  it('does not keep alive a row leased to a worker that never heard of it: it is recovered and sent', async () => {
+    // A claim whose reply was lost (the database froze during COMMIT and committed it on waking) leaves a row
+    // leased to a live worker that never got it. Renewing every lease the worker "owns" would hold it forever.
+    sink = await startSmtpSink();
+    m = await startDeliveringMailroom(engine, { SMTP_URL: sink.url, MAILROOM_WORKERS: '1', MAILROOM_LEASE_MS: '600' });
+    const owner = m.workers!.workers[0]!.owner;
+    const [id] = await m.core.enqueue(m.project.project_id, [message({ recipient: { email: 'ghost@example.com' }, scheduledAt: Date.now() + 3_600_000 })]);
+    await m.core.engine.db
+      .updateTable('outbox_messages')
+      .set({ status: 'rendering', lease_owner: owner, lease_expires_at: Date.now() + 600, run_at: Date.now() })
+      .where('id', '=', id!)
+      .execute();
+    await settled(m, id!, ['sent'], 10_000);
+    expect(sink.received.map((r) => r.to[0])).toEqual(['ghost@example.com']);
   });
 
   it('claims higher priority first within a project', async () => {

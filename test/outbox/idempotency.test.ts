@@ -87,6 +87,25 @@ describe.each(engineKinds)('Idempotency-Key on %s', (engine) => {
     expect(replay.headers['idempotent-replayed']).toBe('true');
   });
 
+  it('never sends twice under a key whose messages committed while its answer was lost, even once 60 s have passed', async () => {
+    const hash = fingerprint('POST /mail/send', mailBody);
+    const count = await countMessages(m);
+    // The commit lands, then the connection drops before the client hears back (as when COMMIT's reply is lost).
+    const lost = m.core.idempotency.run(m.project.project_id, 'lost-answer', hash, async () => {
+      await m.core.accept.accept(m.project.project_id, { source: 'mail', to: [{ email: mailBody.to }], subject: mailBody.subject, from: mailBody.from, content: { kind: 'body', html: mailBody.html } });
+      throw new Error('Connection terminated unexpectedly');
+    });
+    await expect(lost).rejects.toThrow('Connection terminated');
+    expect(await countMessages(m)).toBe(count + 1);
+    const retry = () => m.request({ method: 'POST', url: '/mail/send', headers: { ...bearer, 'idempotency-key': 'lost-answer' }, body: mailBody });
+    const soon = await retry();
+    expect(soon.statusCode).toBe(409);
+    expect(soon.json().message).toContain('will not send it again');
+    now += runningTimeoutMs + 1000;
+    expect((await retry()).statusCode).toBe(409);
+    expect(await countMessages(m)).toBe(count + 1);
+  });
+
   it('lets exactly one of two simultaneous requests with the same key send', async () => {
     const count = await countMessages(m);
     const [a, b] = await Promise.all(

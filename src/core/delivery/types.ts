@@ -102,10 +102,16 @@ export interface DeliveryStore {
   finishRendering(owner: string, now: number, results: RenderResults): Promise<AppliedChange[]>;
   /** sending -> sent | queued | server-error | bounced (CAS), attempts and suppressions in the same transaction. */
   recordOutcomes(owner: string, now: number, outcomes: readonly Outcome[]): Promise<AppliedChange[]>;
-  /** Gives back rows this owner claimed but has not handed to SMTP (graceful shutdown). */
-  releaseLeases(owner: string, now: number): Promise<AppliedChange[]>;
-  /** Pushes the lease of every row this owner holds to `until` (a batch still in progress). */
-  extendLeases(owner: string, until: number): Promise<number>;
+  /**
+   * Gives back rows this owner claimed but has not handed to SMTP (graceful shutdown, a failed batch),
+   * except `keep` (batches still in hand); `reason` goes on the transition.
+   */
+  releaseLeases(owner: string, now: number, options?: { keep?: readonly string[]; reason?: string }): Promise<AppliedChange[]>;
+  /**
+   * Pushes the lease of the rows `ids` this owner still holds to `until` (batches in progress). Only
+   * rows the worker knows it holds: one a lost claim reply left behind must be left to expire.
+   */
+  extendLeases(owner: string, until: number, ids: readonly string[]): Promise<number>;
   /** Rows whose lease expired: back to the queue, or to `server-error` once `maxAttempts` hand-offs are spent. */
   recoverExpiredLeases(now: number, maxAttempts: number): Promise<RecoveredLeases>;
   /**

@@ -4,6 +4,7 @@
  * key, or a retry while the first is still running, is a conflict (until `runningTimeoutMs`:
  * after that the first request is taken to have died). Keys are per project.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { invalidField, MailroomError } from '../errors.js';
@@ -30,7 +31,38 @@ export function fingerprint(route: string, body: unknown): string {
   return createHash('sha256').update(route).update('\n').update(JSON.stringify(canonical(body ?? null))).digest('hex');
 }
 
-export function createIdempotency(deps: { store: IdempotencyStore; clock: Clock }) {
+/**
+ * The key a running request holds, seen by the commit under it (core/outbox/enqueue.ts), which
+ * marks it `committed` in the same transaction as the messages. Carried by async context so the
+ * many send routes need not thread it through every call.
+ */
+const keyInScope = new AsyncLocalStorage<string>();
+
+/** The Idempotency-Key the current request claimed, if any. */
+export function claimedIdempotencyKey(): string | undefined {
+  return keyInScope.getStore();
+}
+
+/** How often, and for how long, a failed release or completion is retried while the database is away. */
+const retryEveryMs = 1000;
+
+export function createIdempotency(deps: { store: IdempotencyStore; clock: Clock; onError?: (error: unknown, what: string) => void }) {
+  /**
+   * A write about a key that failed (the database is away): retried in the background until it lands or
+   * the key would count as stale anyway, so retries are not answered `in progress` for a minute after an outage.
+   */
+  function retryLater(what: string, write: () => Promise<void>): void {
+    const giveUpAt = deps.clock.now() + runningTimeoutMs;
+    const attempt = () => {
+      write().catch((error: unknown) => {
+        if (deps.clock.now() + retryEveryMs >= giveUpAt) return deps.onError?.(error, what);
+        setTimeout(attempt, retryEveryMs).unref();
+      });
+    };
+    setTimeout(attempt, retryEveryMs).unref();
+  }
+
+
   return {
     /** Runs `handle` once per (project, key, request); a replay returns the stored response. */
     async run(
@@ -47,6 +79,10 @@ export function createIdempotency(deps: { store: IdempotencyStore; clock: Clock 
         if (claim.requestHash !== requestHash) {
           throw new MailroomError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used with a different request', { reason: 'different_request' });
         }
+        if (claim.state === 'committed' && !claim.response) {
+          // Its messages exist; the response is written just after, or was lost with the process that had it.
+          throw new MailroomError('IDEMPOTENCY_CONFLICT', 'a request with this Idempotency-Key was accepted; its response is not available yet, and retrying will not send it again', { reason: 'in_progress' });
+        }
         if (claim.state === 'running' || !claim.response) {
           throw new MailroomError('IDEMPOTENCY_CONFLICT', 'a request with this Idempotency-Key is still in progress', { reason: 'in_progress' });
         }
@@ -54,13 +90,15 @@ export function createIdempotency(deps: { store: IdempotencyStore; clock: Clock 
       }
       let response: StoredResponse;
       try {
-        response = await handle();
+        response = await keyInScope.run(key, handle);
       } catch (error) {
-        // Nothing was created (the send failed as a whole), so the key is free for a corrected retry.
-        await deps.store.release(projectId, key);
+        // The send failed as a whole, so the key is free for a corrected retry. If in fact its commit landed
+        // (a connection lost during COMMIT), the key was marked `committed` with it and is kept.
+        await deps.store.release(projectId, key).catch(() => retryLater('release', () => deps.store.release(projectId, key)));
         throw error;
       }
-      await deps.store.complete(projectId, key, response);
+      // The messages are committed: the client gets its answer even if storing it has to wait for the database.
+      await deps.store.complete(projectId, key, response).catch(() => retryLater('complete', () => deps.store.complete(projectId, key, response)));
       return { ...response, replayed: false };
     },
   };

@@ -5,7 +5,7 @@ export interface StoredResponse {
 
 export type ClaimResult =
   | { claimed: true }
-  | { claimed: false; requestHash: string; state: 'running' | 'done'; response: StoredResponse | null };
+  | { claimed: false; requestHash: string; state: 'running' | 'committed' | 'done'; response: StoredResponse | null };
 
 export interface IdempotencyStore {
   /**
@@ -15,6 +15,6 @@ export interface IdempotencyStore {
    */
   claim(projectId: string, key: string, requestHash: string, now: number, expiresAt: number, staleRunningBefore: number): Promise<ClaimResult>;
   complete(projectId: string, key: string, response: StoredResponse): Promise<void>;
-  /** Frees a key whose request failed, so the client may retry with it. */
+  /** Frees a key whose request failed, so the client may retry with it; a `committed` key is kept. */
   release(projectId: string, key: string): Promise<void>;
 }

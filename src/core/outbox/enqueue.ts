@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { EventBus } from '../events.js';
+import { claimedIdempotencyKey } from '../idempotency/idempotency.js';
 import type { OutboxEntry } from './query.js';
 import { waitingStatus } from './lifecycle.js';
 import { timeOrderedId } from './time-ordered-id.js';
@@ -61,7 +62,8 @@ export function createEnqueue(deps: EnqueueDeps) {
     });
     const messages = committed.flatMap((c) => c.messages);
     if (messages.length === 0) return committed;
-    await deps.store.insertMessages(projectId, committed.filter((c) => c.messages.length > 0).map((c) => c.content), messages, now);
+    const contents = committed.filter((c) => c.messages.length > 0).map((c) => c.content);
+    await deps.store.insertMessages(projectId, contents, messages, now, claimedIdempotencyKey());
     let due = 0;
     for (const row of messages) {
       deps.events.emit('email:status', { projectId, messageId: row.id, status: row.status, reason: null, at: now });

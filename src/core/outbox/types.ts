@@ -138,6 +138,10 @@ export interface OutboxStore {
    * Inserts the shared contents (identical attachments once per project, by hash),
    * the messages and their first transition, in one transaction.
    */
-  insertMessages(projectId: string, contents: readonly ContentToInsert[], messages: readonly MessageToInsert[], now: number): Promise<void>;
+  /**
+   * One transaction. `idempotencyKey`: the request's claimed key, marked `committed` in the same
+   * transaction, so a key can never be taken over by a retry once its messages exist.
+   */
+  insertMessages(projectId: string, contents: readonly ContentToInsert[], messages: readonly MessageToInsert[], now: number, idempotencyKey?: string): Promise<void>;
   getMessage(projectId: string, id: string): Promise<OutboxMessage | undefined>;
 }
