@@ -29,8 +29,11 @@ import type { NewMessage } from './core/outbox/types.js';
 import { createOutboxQueries } from './core/outbox/query.js';
 import { createOutboxEditor } from './core/outbox/edit.js';
 import { createIdempotency } from './core/idempotency/idempotency.js';
-import { createTypedSend } from './core/outbox/typed-send.js';
 import { createConsoleSessions } from './core/auth/console-sessions.js';
+import { createSends } from './core/outbox/sends.js';
+import { sendLimits } from './core/outbox/limits.js';
+import { fetchAttachment } from './egress/fetch-attachment.js';
+import { createTypedContent, createTypedSend } from './core/outbox/typed-send.js';
 import { createSuppressionService } from './core/suppressions/suppressions.js';
 import { createInboxService } from './core/delivery/inbox.js';
 import { createOneClickUnsubscribe } from './core/suppressions/one-click-unsubscribe.js';
@@ -118,19 +121,20 @@ export async function createCore(config: Config, options: CoreOptions) {
   const webhooks = createWebhookService({ store: store.webhooks, clock, policy: config.webhookAllowPrivate, onDue: () => webhookDispatcher.wake() });
   const users = createUserService({ store: store.users, clock });
   const drafts = createDraftService({ store: store.drafts, clock, renderer });
-  const accept = createAccept({ commit, outbox: store.outbox, users: store.users, drafts, renderer, clock });
+  const typedContent = createTypedContent({
+    render: (projectId, type, locale, variables) => templating.typedTemplates.render(projectId, type, locale, variables),
+    defaultSender: async (projectId) => (await projects.getProject(projectId)).settings.defaultSender ?? null,
+  });
+  const accept = createAccept({ commit, outbox: store.outbox, users: store.users, drafts, renderer, clock, typedContent });
   const outboxQueries = createOutboxQueries({ outbox: store.outbox, admin: store.outboxAdmin });
   const outboxEditor = createOutboxEditor({ outbox: store.outbox, admin: store.outboxAdmin, clock, events });
+  const resendSends = createSends({ admin: store.outboxAdmin, queries: outboxQueries, editor: outboxEditor, source: 'resend' });
   const idempotency = createIdempotency({
     store: store.idempotency,
     clock,
     onError: (err, what) => options.logger.warn({ err, what }, 'could not update an Idempotency-Key record; it counts as stale after a minute'),
   });
-  const typedSend = createTypedSend({
-    render: (projectId, type, locale, variables) => templating.typedTemplates.render(projectId, type, locale, variables),
-    accept: (projectId, request) => accept.accept(projectId, request),
-    defaultSender: async (projectId) => (await projects.getProject(projectId)).settings.defaultSender ?? null,
-  });
+  const typedSend = createTypedSend({ accept: (projectId, request) => accept.accept(projectId, request) });
   const suppressions = createSuppressionService({ store: store.suppressions, clock });
   const inbox = createInboxService({ store: store.captured });
   const pruner = createPruner({ store: store.retention, clock, settings: config.retention, onError: (error) => reportError(error, 'pruning failed; retried next interval') });
@@ -180,6 +184,7 @@ export async function createCore(config: Config, options: CoreOptions) {
     accept,
     outboxQueries,
     outboxEditor,
+    resendSends,
     idempotency,
     suppressions,
     inbox,
@@ -277,6 +282,8 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       accept: core.accept,
       outboxQueries: core.outboxQueries,
       outboxEditor: core.outboxEditor,
+      resendSends: core.resendSends,
+      fetchAttachment: (url: string) => fetchAttachment(url, { policy: config.webhookAllowPrivate, timeoutMs: 10_000, maxBytes: sendLimits.maxAttachmentBytes }),
       idempotency: core.idempotency,
       typedSend: core.typedSend,
       suppressions: core.suppressions,

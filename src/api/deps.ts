@@ -16,6 +16,8 @@ import type { AcceptService } from '../core/outbox/accept.js';
 import type { OutboxQueries } from '../core/outbox/query.js';
 import type { OutboxEditor } from '../core/outbox/edit.js';
 import type { Idempotency } from '../core/idempotency/idempotency.js';
+import type { Sends } from '../core/outbox/sends.js';
+import type { FetchAttachment } from './resend/to-accept-request.js';
 import type { TypedTemplateSend } from '../core/outbox/typed-send.js';
 import type { SuppressionService } from '../core/suppressions/suppressions.js';
 import type { ConsoleSessions } from '../core/auth/console-sessions.js';
@@ -56,6 +58,10 @@ export interface ApiDeps {
   accept: AcceptService;
   outboxQueries: OutboxQueries;
   outboxEditor: OutboxEditor;
+  /** Resend's view of the outbox: one id per send, whatever its number of `to` (core/outbox/sends.ts). */
+  resendSends: Sends;
+  /** Fetches an attachment named by URL under the egress policy, with size and time limits. */
+  fetchAttachment: FetchAttachment;
   idempotency: Idempotency;
   /** Sends built from a typed (seed 004) template named by type and locale. */
   typedSend: TypedTemplateSend;

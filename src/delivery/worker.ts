@@ -140,8 +140,10 @@ export function createWorker(deps: WorkerDeps) {
         }),
       );
     }).catch((error: unknown) => {
-      // The row keeps its lease state; if it was handed off, recovery counts it as interrupted.
-      deps.logger.error({ err: error, owner: deps.owner, messageId: r.message.id }, 'recording a delivery failed');
+      // A row handed off keeps its lease, and recovery counts it as interrupted. One whose hand-off failed is still
+      // `rendering` under this worker: given back with the strays once its batch is over and the database answers.
+      deps.logger.error({ err: error, owner: deps.owner, messageId: r.message.id }, 'handing off or recording a delivery failed');
+      straysSince = clock.now();
     });
   }
 

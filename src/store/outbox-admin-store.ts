@@ -16,6 +16,24 @@ function applyFilter(eb: ExpressionBuilder<Database, 'outbox_messages'>, kind: E
   }
   // The recipient index holds the lower-cased address (recipient-key.ts); the second test keeps the match exact.
   if (filter.to) conditions.push(eb(recipientKey(kind), '=', sql<string>`lower(${filter.to})`), eb('recipient_email', '=', filter.to));
+  if (filter.contentIds) conditions.push(filter.contentIds.length ? eb('content_id', 'in', [...filter.contentIds]) : eb.val(false));
+  if (filter.oncePerSendOf !== undefined) {
+    // One row per send of that source: no sibling of the same content with a smaller id (index outbox_content).
+    conditions.push(
+      eb.or([
+        eb('source', '!=', filter.oncePerSendOf),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('outbox_messages as sibling')
+              .select('sibling.id')
+              .whereRef('sibling.content_id', '=', 'outbox_messages.content_id')
+              .whereRef('sibling.id', '<', 'outbox_messages.id'),
+          ),
+        ),
+      ]),
+    );
+  }
   if (filter.from) {
     // Senders are stored formatted (`"Name" <a@b.c>`) or bare, on the shared content.
     const from = filter.from;
@@ -49,7 +67,14 @@ export function createOutboxAdminStore(db: Kysely<Database>, kind: Engine['kind'
           eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]),
         );
       }
-      query = query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit);
+      const after = page.after;
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)])]),
+        );
+      }
+      const direction = after ? 'asc' : 'desc';
+      query = query.orderBy('created_at', direction).orderBy('id', direction).limit(page.limit);
       if (page.offset) query = query.offset(page.offset);
       return withContents(db, projectId, await query.execute());
     },

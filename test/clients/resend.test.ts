@@ -1,8 +1,14 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Resend } from 'resend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver } from '../events/support.js';
 import { engineKinds } from '../support/engines.js';
 import { eventually, parse, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { createMailroom } from '../../src/compose.js';
+import { loadConfig } from '../../src/config.js';
+import type { Clock } from '../../src/core/clock.js';
+import { createLogger } from '../../src/logger.js';
 import { startTestMailroom } from '../support/mailroom.js';
 import { startListeningMailroom, type ListeningMailroom } from './listen.js';
 
@@ -87,6 +93,73 @@ describe.each(engineKinds)('resend SDK against Mailroom on %s', (engine) => {
     expect(next.data!.data[0]!.id).not.toBe(first.data!.data[0]!.id);
   });
 
+  it('one id stands for a send to several addresses: get shows every to, list shows it once, update and cancel act on all', async () => {
+    const to = ['multi1@example.com', 'multi2@example.com', 'multi3@example.com'];
+    const { data, error } = await resend.emails.send({ from: 'app@example.com', to, cc: 'multicc@example.com', subject: 'Multi', html: '<p>m</p>', scheduledAt: 'in 1 hour' });
+    expect(error).toBeNull();
+    const got = (await resend.emails.get(data!.id)).data!;
+    expect(got).toMatchObject({ id: data!.id, to, cc: ['multicc@example.com'], last_event: 'scheduled' });
+    const listed = (await resend.emails.list({ limit: 10 })).data!.data.filter((e) => e.subject === 'Multi');
+    expect(listed).toEqual([expect.objectContaining({ id: data!.id, to })]);
+
+    // Every recipient's message as the mail family shows it.
+    const messages = async () =>
+      Promise.all(to.map(async (address) => (await m.request({ method: 'GET', url: `/mail/emails?to=${address}`, headers: m.serverHeaders })).json().emails[0] as { scheduledAt: string; status: string }));
+    const iso = new Date(Date.now() + 3 * hour).toISOString();
+    expect((await resend.emails.update({ id: data!.id, scheduledAt: iso })).error).toBeNull();
+    expect((await messages()).map((e) => Date.parse(e.scheduledAt))).toEqual(to.map(() => Date.parse(iso)));
+    expect((await resend.emails.cancel(data!.id)).error).toBeNull();
+    expect((await messages()).map((e) => e.status)).toEqual(to.map(() => 'skipped'));
+    expect((await resend.emails.get(data!.id)).data!.last_event).toBe('canceled');
+    // Nothing left to cancel: the whole send is past editing.
+    expect((await resend.emails.cancel(data!.id)).error).toMatchObject({ statusCode: 422 });
+  });
+
+  it('pages the list both ways: after goes to older emails, before back to newer ones', async () => {
+    const ids: string[] = [];
+    for (const n of [1, 2, 3, 4]) ids.push((await resend.emails.send({ from: 'app@example.com', to: `page${n}@example.com`, subject: `Page ${n}`, html: '<p>p</p>' })).data!.id);
+    const newest = (await resend.emails.list({ limit: 4 })).data!;
+    expect(newest.data.map((e) => e.id)).toEqual([...ids].reverse());
+    const older = (await resend.emails.list({ limit: 2, after: ids[2]! })).data!;
+    expect(older.data.map((e) => e.id)).toEqual([ids[1], ids[0]]);
+    expect(older.has_more).toBe(true);
+    const newer = (await resend.emails.list({ limit: 2, before: ids[0]! })).data!;
+    expect(newer.data.map((e) => e.id)).toEqual([ids[2], ids[1]]);
+    expect(newer.has_more).toBe(true);
+    const newest2 = (await resend.emails.list({ limit: 2, before: ids[2]! })).data!;
+    expect(newest2).toMatchObject({ has_more: false });
+    expect(newest2.data.map((e) => e.id)).toEqual([ids[3]]);
+    const unknown = await resend.emails.list({ before: '00000000-0000-4000-8000-000000000000' });
+    expect(unknown.error).toMatchObject({ statusCode: 422, message: expect.stringContaining('before') });
+  });
+
+  it('fetches an attachment given by path under the egress policy; a refused or failing URL is a 422 naming the field', async () => {
+    const files = createServer((req, res) => {
+      if (req.url === '/files/report.txt') res.writeHead(200, { 'content-type': 'text/plain' }).end('fetched text');
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+    try {
+      const email = { from: 'app@example.com', to: 'path@example.com', subject: 'Path', html: '<p>p</p>' };
+      const { error } = await resend.emails.send({ ...email, attachments: [{ path: `${base}/files/report.txt` }] });
+      expect(error).toBeNull();
+      const mail = await parse(await received('path@example.com'));
+      expect(mail.attachments[0]).toMatchObject({ filename: 'report.txt', contentType: 'text/plain' });
+      expect(mail.attachments[0]!.content.toString()).toBe('fetched text');
+
+      const missing = await resend.emails.send({ ...email, attachments: [{ path: `${base}/files/nope.txt` }] });
+      expect(missing.error).toMatchObject({ statusCode: 422, name: 'invalid_attachment', message: expect.stringContaining('attachments[0].path') });
+      // This service allows loopback only: a private address is refused before any connection.
+      const privateUrl = await resend.emails.send({ ...email, attachments: [{ path: 'http://10.0.0.1/secret' }] });
+      expect(privateUrl.error).toMatchObject({ statusCode: 422, name: 'invalid_attachment', message: expect.stringMatching(/attachments\[0\]\.path.*refused/) });
+      const notHttp = await resend.emails.send({ ...email, attachments: [{ path: 'file:///etc/passwd' }] });
+      expect(notHttp.error).toMatchObject({ statusCode: 422, message: expect.stringContaining('attachments[0].path') });
+    } finally {
+      await new Promise((resolve) => files.close(resolve));
+    }
+  });
+
   it('batch.send: strict refuses the whole batch, permissive sends the valid ones', async () => {
     const ok = { from: 'app@example.com', to: 'b1@example.com', subject: 'Batch', html: '<p>b</p>' };
     const strict = await resend.batch.send([ok, { ...ok, to: 'not an address' }]);
@@ -162,6 +235,26 @@ describe('resend family rate limit', () => {
       expect((await get(m.project.admin_key)).statusCode).toBe(200);
     } finally {
       await m.close();
+    }
+  });
+});
+
+describe('resend family rate limit across processes', () => {
+  it('two services on one database share one budget per key (the counter is in the database)', async () => {
+    // A still clock keeps every request in one window, so the count is exact on a slow machine too.
+    const clock: Clock = { now: () => 1_800_000_000_000 };
+    const env = { MAILROOM_RESEND_RATE_LIMIT: '3' };
+    const a = await startTestMailroom('sqlite', { env, clock });
+    const b = await createMailroom(loadConfig({ DATABASE_URL: a.config.databaseUrl, MAILROOM_WORKERS: '0', LOG_LEVEL: 'silent', ...env }), { logger: createLogger('silent'), clock });
+    try {
+      const get = (app: typeof a.app) => app.inject({ method: 'GET', url: '/emails?limit=1', headers: { authorization: `Bearer ${a.project.secret_server_key}` } });
+      const answers = [await get(a.app), await get(b.app), await get(a.app), await get(b.app)];
+      expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 200, 429]);
+      expect(answers.slice(0, 3).map((r) => r.headers['ratelimit-remaining'])).toEqual(['2', '1', '0']);
+      expect(answers[3]!.json()).toMatchObject({ statusCode: 429, name: 'rate_limit_exceeded' });
+    } finally {
+      await b.close();
+      await a.close();
     }
   });
 });

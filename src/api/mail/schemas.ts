@@ -1,6 +1,7 @@
 /** JSON schemas of the mail family (seed 003): camelCase fields, ISO 8601 times. */
 import { outboxStatuses, simpleStatuses } from '../../core/outbox/lifecycle.js';
 import { sendLimits } from '../../core/outbox/limits.js';
+import { templateTypes } from '../../core/templates/typed-types.js';
 
 const address = { type: 'string', minLength: 3, maxLength: 998 } as const;
 const addresses = (max: number) => ({
@@ -25,6 +26,12 @@ export const mailMessageSchema = {
     text: { type: 'string' },
     templateId: { type: 'string', minLength: 1, maxLength: 200 },
     templateVariables: { type: 'object', additionalProperties: true },
+    templateType: {
+      type: 'string',
+      enum: [...templateTypes],
+      description: 'A typed template (/api/email-templates) to render with templateVariables, chosen by type and `locale` as Logto does; instead of html/text/templateId',
+    },
+    locale: { type: 'string', minLength: 1, maxLength: 16, pattern: '^[A-Za-z0-9-]+$', description: "The typed template's language (default: the project's)" },
     scheduledAt: { type: 'string', minLength: 1, maxLength: 64 },
     tags: {
       anyOf: [

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { encodeCursor } from '../../core/cursor.js';
-import { invalidField } from '../../core/errors.js';
+import { invalidField, isMailroomError } from '../../core/errors.js';
 import { principalOf } from '../shared/auth.js';
 import { errorSchemas } from '../shared/families.js';
 import type { ApiDeps } from '../deps.js';
@@ -10,7 +9,7 @@ import { parseScheduledAt } from './to-accept-request.js';
 
 const idAnswer = { type: 'object', properties: { object: { type: 'string' }, id: { type: 'string' } } } as const;
 
-/** GET /emails, GET /emails/:id, PATCH /emails/:id (reschedule), POST /emails/:id/cancel. */
+/** GET /emails, GET /emails/:id, PATCH /emails/:id (reschedule), POST /emails/:id/cancel; each id is a whole send. */
 export function emailRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get<{ Querystring: { limit: number; after?: string; before?: string } }>(
     '/emails',
@@ -18,7 +17,7 @@ export function emailRoutes(app: FastifyInstance, deps: ApiDeps): void {
       preHandler: deps.auth.require('emails:read'),
       schema: {
         tags: ['resend'],
-        summary: 'List sent emails, newest first (Resend-compatible; cursor: the id of the last email seen)',
+        summary: 'List sent emails, newest first (Resend-compatible): after=<id> pages to older emails, before=<id> to newer ones',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -37,11 +36,21 @@ export function emailRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (request) => {
       const projectId = principalOf(request).projectId;
       const { limit, after, before } = request.query;
-      if (before !== undefined) throw invalidField('query.before', 'is not supported; page older emails with after');
-      // Resend's cursor is an email id: the page continues after that email.
-      const cursor = after === undefined ? undefined : encodeCursor(await deps.outboxQueries.get(projectId, after));
-      const page = await deps.outboxQueries.listByCursor(projectId, {}, limit, cursor);
-      return { object: 'list', has_more: page.nextCursor !== null, data: page.items.map((m) => serializeResendEmail(m, { withContent: false })) };
+      if (after !== undefined && before !== undefined) throw invalidField('query.before', 'give after or before, not both');
+      // Resend's cursors are email ids: `after` continues to older emails, `before` goes back to newer ones.
+      const at = async (id: string, field: string) => {
+        try {
+          return await deps.outboxQueries.get(projectId, id);
+        } catch (error) {
+          if (isMailroomError(error) && error.code === 'NOT_FOUND') throw invalidField(field, `no email ${id}`);
+          throw error;
+        }
+      };
+      const page = await deps.resendSends.list(projectId, limit, {
+        ...(after !== undefined ? { olderThan: await at(after, 'query.after') } : {}),
+        ...(before !== undefined ? { newerThan: await at(before, 'query.before') } : {}),
+      });
+      return { object: 'list', has_more: page.hasMore, data: page.sends.map((send) => serializeResendEmail(send, { withContent: false })) };
     },
   );
 
@@ -51,7 +60,7 @@ export function emailRoutes(app: FastifyInstance, deps: ApiDeps): void {
       preHandler: deps.auth.require('emails:read'),
       schema: { tags: ['resend'], summary: 'Retrieve an email (Resend-compatible)', params: emailIdParams, response: { 200: resendEmailObjectSchema, '4xx': errorSchemas.resend } },
     },
-    async (request) => serializeResendEmail(await deps.outboxQueries.get(principalOf(request).projectId, request.params.id)),
+    async (request) => serializeResendEmail(await deps.resendSends.get(principalOf(request).projectId, request.params.id)),
   );
 
   app.patch<{ Params: { id: string }; Body: { scheduled_at: string } }>(
@@ -69,8 +78,8 @@ export function emailRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (request) => {
       const projectId = principalOf(request).projectId;
       const at = parseScheduledAt(request.body.scheduled_at, deps.clock.now());
-      await deps.outboxEditor.edit(projectId, request.params.id, { scheduledAt: at, scheduledAtField: 'scheduled_at' });
-      return { object: 'email', id: request.params.id };
+      const send = await deps.resendSends.edit(projectId, request.params.id, { scheduledAt: at, scheduledAtField: 'scheduled_at' });
+      return { object: 'email', id: send.id };
     },
   );
 
@@ -81,8 +90,8 @@ export function emailRoutes(app: FastifyInstance, deps: ApiDeps): void {
       schema: { tags: ['resend'], summary: 'Cancel a scheduled email (Resend-compatible)', params: emailIdParams, response: { 200: idAnswer, '4xx': errorSchemas.resend } },
     },
     async (request) => {
-      await deps.outboxEditor.edit(principalOf(request).projectId, request.params.id, { action: 'cancel' });
-      return { object: 'email', id: request.params.id };
+      const send = await deps.resendSends.edit(principalOf(request).projectId, request.params.id, { action: 'cancel' });
+      return { object: 'email', id: send.id };
     },
   );
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { MailroomError } from '../../core/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { resendFamily } from '../shared/families.js';
+import { databaseStore } from '../shared/route-guards.js';
 import { useFamilyErrors } from '../shared/family-plugin.js';
 import { emailRoutes } from './emails.js';
 import { sendRoutes } from './send.js';
@@ -16,6 +17,8 @@ export async function resendApi(app: FastifyInstance, { deps }: { deps: ApiDeps 
     await app.register(rateLimit, {
       max: deps.resendRateLimit,
       timeWindow: 1000,
+      // Counted in the database like every other limit, so all processes of a deployment share one budget.
+      store: databaseStore({ counter: deps.requestCounter, clock: deps.clock }, 1000, 'resend:'),
       enableDraftSpec: true,
       keyGenerator: (request) => createHash('sha256').update(request.headers.authorization ?? request.ip).digest('base64url'),
       errorResponseBuilder: (_request, context) =>

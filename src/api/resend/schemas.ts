@@ -8,9 +8,9 @@ const addresses = { anyOf: [address, { type: 'array', minItems: 1, maxItems: sen
 export const resendEmailSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['from', 'to'],
+  required: ['to'],
   properties: {
-    from: address,
+    from: { ...address, description: "Required unless a template gives it (a typed template's sendFrom, or the project's default sender)" },
     to: addresses,
     cc: addresses,
     bcc: addresses,
@@ -48,7 +48,15 @@ export const resendEmailSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['id'],
-      properties: { id: { type: 'string', minLength: 1, maxLength: 200 }, variables: { type: 'object', additionalProperties: true } },
+      properties: {
+        id: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+          description: "A template's id, or a typed template (/api/email-templates) by type and optional language: `SignIn`, `SignIn:de`",
+        },
+        variables: { type: 'object', additionalProperties: true },
+      },
     },
     scheduled_at: { type: 'string', minLength: 1, maxLength: 100, description: 'ISO 8601, or natural language such as "in 1 hour" or "tomorrow at 9am"' },
     topic_id: { type: 'string' },

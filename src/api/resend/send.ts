@@ -3,12 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { isMailroomError, MailroomError } from '../../core/errors.js';
 import type { AcceptRequest } from '../../core/outbox/accept.js';
 import { sendLimits } from '../../core/outbox/limits.js';
+import { sendIdOf } from '../../core/outbox/sends.js';
 import { principalOf } from '../shared/auth.js';
 import { errorSchemas } from '../shared/families.js';
 import { idempotent } from '../shared/idempotent.js';
 import type { ApiDeps } from '../deps.js';
 import { idempotencyHeader, resendEmailSchema } from './schemas.js';
-import { toAcceptRequest, type ResendEmailBody } from './to-accept-request.js';
+import { fetchPaths, toAcceptRequest, type ResendEmailBody } from './to-accept-request.js';
 
 const idAnswer = { type: 'object', properties: { id: { type: 'string' } } } as const;
 
@@ -16,8 +17,8 @@ const idAnswer = { type: 'object', properties: { id: { type: 'string' } } } as c
 const itemError = (e: MailroomError, index: number) => new MailroomError(e.code, e.message.startsWith('[') ? e.message : `[${index}] ${e.message}`, e.details);
 
 /**
- * POST /emails and POST /emails/batch. Each `to` address becomes its own outbox message sharing a
- * batch id; the email's id is the first message's.
+ * POST /emails and POST /emails/batch. Each `to` address becomes its own outbox message sharing one
+ * content; the email's id stands for all of them (core/outbox/sends.ts).
  */
 export function sendRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.post<{ Body: ResendEmailBody }>(
@@ -34,8 +35,9 @@ export function sendRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
     async (request, reply) =>
       idempotent(deps.idempotency, request, reply, async () => {
-        const accepted = await deps.accept.accept(principalOf(request).projectId, toAcceptRequest(request.body, 'resend', randomUUID(), deps.clock.now()));
-        return { status: 200, body: { id: accepted.ids[0]! } };
+        const body = await fetchPaths(request.body, deps.fetchAttachment);
+        const accepted = await deps.accept.accept(principalOf(request).projectId, toAcceptRequest(body, 'resend', randomUUID(), deps.clock.now()));
+        return { status: 200, body: { id: sendIdOf(accepted.ids) } };
       }),
   );
 
@@ -70,9 +72,13 @@ export function sendRoutes(app: FastifyInstance, deps: ApiDeps): void {
         const now = deps.clock.now();
         const errors: Array<{ index: number; message: string }> = [];
         const mapped: Array<{ index: number; request: AcceptRequest }> = [];
-        request.body.forEach((email, index) => {
+        const emails = await Promise.all(
+          request.body.map((email, index) => fetchPaths(email, deps.fetchAttachment, `[${index}].`).catch((error: unknown) => (isMailroomError(error) ? error : Promise.reject(error)))),
+        );
+        emails.forEach((email, index) => {
           try {
-            mapped.push({ index, request: toAcceptRequest(email, 'batch', randomUUID(), now, `[${index}].`) });
+            if (isMailroomError(email)) throw email;
+            mapped.push({ index, request: toAcceptRequest(email, 'resend', randomUUID(), now, `[${index}].`) });
           } catch (error) {
             if (!isMailroomError(error)) throw error;
             errors.push({ index, message: itemError(error, index).message });
@@ -84,13 +90,13 @@ export function sendRoutes(app: FastifyInstance, deps: ApiDeps): void {
           const outcomes = await deps.accept.acceptAll(projectId, mapped.map((m) => m.request)).catch((error: unknown) => {
             throw isMailroomError(error) && typeof error.details?.index === 'number' ? itemError(error, error.details.index) : error;
           });
-          return { status: 200, body: { data: outcomes.map((a) => ({ id: a.ids[0]! })) } };
+          return { status: 200, body: { data: outcomes.map((a) => ({ id: sendIdOf(a.ids) })) } };
         }
         const outcomes = await deps.accept.acceptEach(projectId, mapped.map((m) => m.request));
         const data: Array<{ id: string }> = [];
         outcomes.forEach((outcome, i) => {
           if ('error' in outcome) errors.push({ index: mapped[i]!.index, message: itemError(outcome.error, mapped[i]!.index).message });
-          else data.push({ id: outcome.accepted.ids[0]! });
+          else data.push({ id: sendIdOf(outcome.accepted.ids) });
         });
         errors.sort((a, b) => a.index - b.index);
         return { status: 200, body: { data, errors } };

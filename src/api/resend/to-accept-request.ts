@@ -4,7 +4,7 @@ import type { AcceptRequest } from '../../core/outbox/accept.js';
 import type { Attachment } from '../../core/outbox/types.js';
 
 export interface ResendEmailBody {
-  from: string;
+  from?: string;
   to: string | string[];
   cc?: string | string[];
   bcc?: string | string[];
@@ -39,12 +39,40 @@ export function parseScheduledAt(value: string | undefined, now: number, field =
   return at.getTime();
 }
 
+export type FetchAttachment = (url: string) => Promise<{ content: Buffer; contentType: string | null }>;
+
+/**
+ * Attachments given by `path` (a URL) fetched now, under the egress policy and size and time limits,
+ * and turned into content; a failure is a 422 naming `attachments[i].path`.
+ */
+export async function fetchPaths(body: ResendEmailBody, fetch: FetchAttachment, prefix = ''): Promise<ResendEmailBody> {
+  if (!body.attachments?.some((a) => a.path !== undefined)) return body;
+  const attachments = await Promise.all(
+    body.attachments.map(async (a, i) => {
+      if (a.path === undefined) return a;
+      const field = `${prefix}attachments[${i}].path`;
+      if (a.content !== undefined) throw invalidField(field, 'give content or path, not both');
+      const fetched = await fetch(a.path).catch((error: unknown) => {
+        throw invalidField(field, error instanceof Error ? error.message : String(error));
+      });
+      const { path, ...rest } = a;
+      const name = rest.filename ?? decodeURIComponent(new URL(path).pathname.split('/').pop() ?? '');
+      return {
+        ...rest,
+        content: fetched.content.toString('base64'),
+        ...(name ? { filename: name } : {}),
+        ...(rest.content_type === undefined && fetched.contentType ? { content_type: fetched.contentType } : {}),
+      };
+    }),
+  );
+  return { ...body, attachments };
+}
+
 function attachments(body: ResendEmailBody, prefix: string): Attachment[] | null {
   if (!body.attachments?.length) return null;
   return body.attachments.map((a, i) => {
     const field = `${prefix}attachments[${i}]`;
-    // Fetching a caller-given URL from the server is not something Mailroom does on a send path.
-    if (a.path !== undefined) throw invalidField(`${field}.path`, 'remote attachments are not fetched; send the file as base64 content');
+    if (a.path !== undefined) throw invalidField(`${field}.path`, 'was not fetched');
     if (a.content === undefined) throw invalidField(`${field}.content`, 'is required');
     if (!a.filename) throw invalidField(`${field}.filename`, 'is required');
     return {
@@ -64,7 +92,11 @@ export function toAcceptRequest(body: ResendEmailBody, source: string, batchId: 
   if (body.html === undefined && body.text === undefined && body.template === undefined) {
     throw invalidField(`${prefix}html`, 'give html, text or template');
   }
+  if (body.template !== undefined && (body.html !== undefined || body.text !== undefined)) {
+    throw invalidField(`${prefix}template`, 'the template gives the body: leave out html and text');
+  }
   if (body.subject === undefined && body.template === undefined) throw invalidField(`${prefix}subject`, 'is required');
+  if (body.from === undefined && body.template === undefined) throw invalidField(`${prefix}from`, 'is required');
   const replyTo = list(body.reply_to);
   if (replyTo.length > 1) throw invalidField(`${prefix}reply_to`, 'Mailroom keeps one reply-to address per email');
   return {
@@ -73,7 +105,7 @@ export function toAcceptRequest(body: ResendEmailBody, source: string, batchId: 
     to: list(body.to).map((email) => ({ email })),
     cc: list(body.cc),
     bcc: list(body.bcc),
-    from: body.from,
+    from: body.from ?? null,
     replyTo: replyTo[0] ?? null,
     subject: body.subject ?? null,
     content: body.template
@@ -83,6 +115,6 @@ export function toAcceptRequest(body: ResendEmailBody, source: string, batchId: 
     tags: body.tags ? Object.fromEntries(body.tags.map((t) => [t.name, t.value])) : null,
     headers: body.headers ?? null,
     attachments: attachments(body, prefix),
-    fields: { to: `${prefix}to`, scheduledAt: `${prefix}scheduled_at` },
+    fields: { to: `${prefix}to`, scheduledAt: `${prefix}scheduled_at`, template: `${prefix}template.id` },
   };
 }

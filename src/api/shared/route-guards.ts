@@ -43,11 +43,14 @@ function closingOnRefusal(hook: onRequestAsyncHookHandler): onRequestAsyncHookHa
   };
 }
 
-/** The rate-limit store over the database counter: @fastify/rate-limit keeps the headers and the 429. */
-function databaseStore(deps: GuardDeps) {
+/**
+ * The rate-limit store over the database counter, shared by every process: @fastify/rate-limit keeps
+ * the headers and the 429. `namespace` keeps one limiter's keys apart from another's.
+ */
+export function databaseStore(deps: { counter: RequestCounter; clock: Clock }, defaultWindowMs: number, namespace = '') {
   return class DatabaseStore {
-    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow = deps.limits.windowMs): void {
-      deps.counter.hit(key, timeWindow, deps.clock.now()).then(
+    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow = defaultWindowMs): void {
+      deps.counter.hit(namespace + key, timeWindow, deps.clock.now()).then(
         (result) => callback(null, result),
         (error: Error) => callback(error),
       );
@@ -59,7 +62,7 @@ function databaseStore(deps: GuardDeps) {
 }
 
 export async function registerRouteGuards(app: FastifyInstance, deps: GuardDeps): Promise<void> {
-  await app.register(rateLimit, { global: false, store: databaseStore(deps), timeWindow: deps.limits.windowMs });
+  await app.register(rateLimit, { global: false, store: databaseStore(deps, deps.limits.windowMs), timeWindow: deps.limits.windowMs });
   // Cached briefly: a project's limit is read once per few seconds, not once per request.
   const projectLimits = new Map<string, { value: number | undefined; until: number }>();
   async function keyLimit(request: FastifyRequest): Promise<number> {

@@ -29,7 +29,12 @@ interface SendEmailBody extends ContentBody {
 
 const contentProperties = {
   html: { type: 'string' },
-  template_id: { type: 'string', minLength: 1, maxLength: 200 },
+  template_id: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 200,
+    description: "A template's id, or a typed template (/api/email-templates) by type and optional language: `SignIn`, `SignIn:de`",
+  },
   variables: { type: 'object', additionalProperties: true },
   draft_id: { type: 'string', minLength: 1, maxLength: 200 },
 } as const;
@@ -107,7 +112,7 @@ export function sendEmailRoute(app: FastifyInstance, deps: ApiDeps): void {
         const { userIds } = await deps.accept.accept(principalOf(request).projectId, {
           source: 'send-email',
           to: recipients,
-          fields: { to: 'recipients', scheduledAt: 'scheduled_at_millis' },
+          fields: { to: 'recipients', scheduledAt: 'scheduled_at_millis', template: 'template_id' },
           subject: body.subject ?? null,
           content,
           scheduledAt: body.scheduled_at_millis ?? null,

@@ -14,18 +14,22 @@ import type { Clock } from '../clock.js';
 import type { DraftService } from '../drafts/drafts.js';
 import { invalidField, isMailroomError, MailroomError, notFound } from '../errors.js';
 import type { EmailRenderer } from '../templates/renderer.js';
+import { parseTypedTemplateRef, type TemplateType } from '../templates/typed-types.js';
 import type { UserStore } from '../users/types.js';
 import { parseMailbox } from './address.js';
 import { committedEntry, type CommittedUnit, type Enqueue, type RecipientPart, type Unit } from './enqueue.js';
 import { sendLimits } from './limits.js';
 import type { OutboxEntry } from './query.js';
+import type { RenderTypedContent } from './typed-send.js';
 import type { Attachment, OutboxStore, SharedContent } from './types.js';
 import { validateContent, validateCopies, validateScheduledAt, validateSubject } from './validate-message.js';
 
 export type SendContent =
   | { kind: 'body'; html: string | null; text?: string | null }
   | { kind: 'template'; templateId: string; variables: Record<string, unknown> | null }
-  | { kind: 'draft'; draftId: string };
+  | { kind: 'draft'; draftId: string }
+  /** A seed 004 typed template, chosen by type and locale and rendered at acceptance (typed-send.ts). */
+  | { kind: 'typed'; templateType: TemplateType; locale: string | null; variables: Record<string, unknown> };
 
 export type Recipient = { userId: string } | { email: string };
 
@@ -60,8 +64,11 @@ export interface AcceptRequest {
   messageIdHeader?: string | null;
   /** SMTP ingest: the To and Cc headers as the client wrote them, kept in `headers`. */
   keepsAddressHeaders?: boolean;
-  /** Request field names for errors (defaults `to`, `scheduledAt`); naming `to` makes each address `to[i]`, even a lone one. */
-  fields?: { to?: string; scheduledAt?: string };
+  /**
+   * Request field names for errors (defaults `to`, `scheduledAt`, `template_id`); naming `to` makes each
+   * address `to[i]`, even a lone one.
+   */
+  fields?: { to?: string; scheduledAt?: string; template?: string };
 }
 
 export interface Accepted {
@@ -83,6 +90,8 @@ export interface AcceptDeps {
   drafts: DraftService;
   renderer: EmailRenderer;
   clock: Clock;
+  /** Renders typed templates; without it a send naming one is refused. */
+  typedContent?: RenderTypedContent;
 }
 
 export const highPriority = 10;
@@ -97,7 +106,11 @@ interface Prepared {
 export function createAccept(deps: AcceptDeps) {
   /** The content a request shares, with a draft resolved (copied: later edits of the draft do not change accepted mail). */
   async function resolveContent(projectId: string, request: AcceptRequest): Promise<SharedContent> {
-    const c = request.content;
+    let c = request.content;
+    const templateField = request.fields?.template ?? 'template_id';
+    // A template id such as `SignIn` or `SignIn:de` names a typed template (see parseTypedTemplateRef).
+    const typedRef = c.kind === 'template' ? parseTypedTemplateRef(c.templateId) : null;
+    if (c.kind === 'template' && typedRef) c = { kind: 'typed', ...typedRef, variables: c.variables ?? {} };
     const shared = {
       from: request.from ?? null,
       replyTo: request.replyTo ?? null,
@@ -107,6 +120,22 @@ export function createAccept(deps: AcceptDeps) {
     };
     if (c.kind === 'body') {
       return { ...shared, subject: request.subject ?? null, html: c.html, text: c.text ?? null, templateId: null, variables: null, draftId: null };
+    }
+    if (c.kind === 'typed') {
+      if (!deps.typedContent) throw invalidField(templateField, 'typed templates are not available here');
+      const typed = await deps.typedContent(projectId, c, templateField);
+      return {
+        ...shared,
+        // The request's own sender, reply-to and subject win over the template's.
+        from: shared.from ?? typed.from,
+        replyTo: shared.replyTo ?? typed.replyTo,
+        subject: request.subject ?? typed.subject,
+        html: typed.html,
+        text: typed.text,
+        templateId: null,
+        variables: null,
+        draftId: null,
+      };
     }
     if (c.kind === 'template') {
       return { ...shared, subject: request.subject ?? null, html: null, text: null, templateId: c.templateId, variables: c.variables, draftId: null };
@@ -172,7 +201,16 @@ export function createAccept(deps: AcceptDeps) {
     if (!resolved.templateId && resolved.html === null && resolved.text === null) throw invalidField('html', 'give html, text or a template');
     const content = validateContent(resolved, request.keepsAddressHeaders ? displayHeaders : undefined);
     const copies = validateCopies(request.cc ?? [], request.bcc ?? []);
-    if (content.templateId) await deps.renderer.assertTemplateExists(projectId, content.templateId);
+    if (content.templateId) {
+      await deps.renderer.assertTemplateExists(projectId, content.templateId).catch((error: unknown) => {
+        if (!isMailroomError(error) || error.code !== 'NOT_FOUND') throw error;
+        const field = request.fields?.template ?? 'template_id';
+        throw new MailroomError('NOT_FOUND', `${field}: template ${content.templateId} was not found (a template's id, or a typed template's type such as SignIn or SignIn:de)`, {
+          ...error.details,
+          field,
+        });
+      });
+    }
     const { users, emails } = await resolveRecipients(projectId, request);
     const common = {
       source: request.source,
@@ -182,9 +220,12 @@ export function createAccept(deps: AcceptDeps) {
       scheduledAt: request.scheduledAt ?? null,
       messageIdHeader: request.messageIdHeader ?? null,
     };
+    // A typed template was rendered in one language: that is the messages' locale unless the request names one.
+    const c = request.content;
+    const locale = request.locale ?? (c.kind === 'typed' ? c.locale : c.kind === 'template' ? (parseTypedTemplateRef(c.templateId)?.locale ?? null) : null);
     const recipients: RecipientPart[] = [
-      ...users.map((u) => ({ ...common, recipient: { userId: u.id }, recipientName: null, locale: request.locale ?? u.locale, cc: [], bcc: [] })),
-      ...emails.map((e) => ({ ...common, recipient: { email: e.email }, recipientName: e.name || null, locale: request.locale ?? null, cc: [], bcc: [] })),
+      ...users.map((u) => ({ ...common, recipient: { userId: u.id }, recipientName: null, locale: locale ?? u.locale, cc: [], bcc: [] })),
+      ...emails.map((e) => ({ ...common, recipient: { email: e.email }, recipientName: e.name || null, locale, cc: [], bcc: [] })),
     ];
     // Each `to` gets its own message; cc and bcc ride on the first only, so each of them gets one copy.
     if (recipients[0]) Object.assign(recipients[0], copies);

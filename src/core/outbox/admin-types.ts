@@ -8,6 +8,13 @@ export interface OutboxFilter {
   from?: string;
   /** Exact recipient address, normalised as stored (ASCII domain in lower case). */
   to?: string;
+  /** Only the messages of these shared contents (the recipients of these sends). */
+  contentIds?: readonly string[];
+  /**
+   * Messages from this source are listed once per send (the one with the smallest id, which stands for
+   * the send); messages from other sources are each listed.
+   */
+  oncePerSendOf?: string;
 }
 
 export interface OutboxPage {
@@ -15,6 +22,8 @@ export interface OutboxPage {
   offset?: number;
   /** Keyset: rows strictly older than this (createdAt, id). */
   before?: { createdAt: number; id: string };
+  /** Keyset the other way: rows strictly newer than this, the oldest of them first. */
+  after?: { createdAt: number; id: string };
 }
 
 export interface Transition {

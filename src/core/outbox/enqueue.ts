@@ -46,8 +46,11 @@ export function createEnqueue(deps: EnqueueDeps) {
     }));
     units.forEach((unit, u) => {
       const contentId = committed[u]!.content.id;
-      for (const part of unit.recipients) {
-        const id = timeOrderedId(now);
+      // Ids of one millisecond differ only in random bits: sorted, they follow the request's order, so the
+      // first recipient (who carries cc and bcc) has the smallest id and stands for the send (sends.ts).
+      const ids = unit.recipients.map(() => timeOrderedId(now)).sort();
+      for (const [index, part] of unit.recipients.entries()) {
+        const id = ids[index]!;
         const runAt = part.scheduledAt && part.scheduledAt > now ? part.scheduledAt : now;
         committed[u]!.messages.push({
           ...part,

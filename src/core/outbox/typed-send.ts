@@ -22,12 +22,27 @@ export interface TypedSend {
   priority?: number;
 }
 
-export interface TypedSendDeps {
+export interface TypedContentDeps {
   render(projectId: string, templateType: TemplateType, locale: string | null, variables: Record<string, unknown>): Promise<RenderedTypedTemplate>;
-  accept(projectId: string, request: AcceptRequest): Promise<Accepted>;
   /** The project's default sender address, which a template's sendFrom name is put in front of. */
   defaultSender(projectId: string): Promise<string | null>;
 }
+
+/** What a typed template gives a send: content, and a sender and reply-to the request may override. */
+export interface TypedContent {
+  subject: string;
+  html: string | null;
+  text: string | null;
+  from: string | null;
+  replyTo: string | null;
+}
+
+export type RenderTypedContent = (
+  projectId: string,
+  request: { templateType: TemplateType; locale: string | null; variables: Record<string, unknown> },
+  /** The request field that named the template, for errors (Logto's `type`, Resend's `template.id`, …). */
+  field: string,
+) => Promise<TypedContent>;
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -43,7 +58,7 @@ export function builtInTypedEmail(variables: Record<string, unknown>): { subject
   return { subject: code ? `Your verification code: ${code}` : 'Your sign-in link', html: parts.join('') };
 }
 
-export function createTypedSend(deps: TypedSendDeps) {
+export function createTypedContent(deps: TypedContentDeps): RenderTypedContent {
   /** Logto's sendFrom is a display name; an address given there is taken as it is. */
   async function sender(projectId: string, sendFrom: string | null): Promise<string | null> {
     if (!sendFrom) return null;
@@ -52,7 +67,7 @@ export function createTypedSend(deps: TypedSendDeps) {
     return fallback ? formatMailbox({ name: sendFrom, address: parseMailbox('sendFrom', fallback).address }) : null;
   }
 
-  async function content(projectId: string, request: TypedSend) {
+  return async function content(projectId, request, field) {
     try {
       const rendered = await deps.render(projectId, request.templateType, request.locale, request.variables);
       // Logto's replyTo is a name as often as an address; only an address can become Reply-To.
@@ -60,31 +75,34 @@ export function createTypedSend(deps: TypedSendDeps) {
       return { subject: rendered.subject, html: rendered.html, text: rendered.text, from: await sender(projectId, rendered.sendFrom), replyTo };
     } catch (error) {
       if (error instanceof RenderError) {
-        throw new MailroomError('RENDER_FAILED', `the ${request.templateType} email template could not be rendered: ${error.message}`, { templateType: request.templateType });
+        throw new MailroomError('RENDER_FAILED', `${field}: the ${request.templateType} email template could not be rendered: ${error.message}`, {
+          field,
+          templateType: request.templateType,
+        });
       }
       if (!isMailroomError(error) || error.code !== 'NOT_FOUND') throw error;
       const builtIn = builtInTypedEmail(request.variables);
       if (!builtIn) {
-        throw new MailroomError('TEMPLATE_INVALID', `no ${request.templateType} or Generic email template exists, and there is no code or link for the built-in one`, {
-          field: 'type',
+        throw new MailroomError('TEMPLATE_INVALID', `${field}: no ${request.templateType} or Generic email template exists, and there is no code or link for the built-in one`, {
+          field,
           templateType: request.templateType,
         });
       }
       return { ...builtIn, text: null, from: null, replyTo: null };
     }
-  }
+  };
+}
 
+/** Logto's connector: one address, one typed template, through the one send path. */
+export function createTypedSend(deps: { accept(projectId: string, request: AcceptRequest): Promise<Accepted> }) {
   return {
     /** Renders and queues one email; answers the outbox id. */
     async send(projectId: string, request: TypedSend): Promise<string> {
-      const c = await content(projectId, request);
       const accepted = await deps.accept(projectId, {
         source: request.source,
         to: [{ email: request.to }],
-        subject: c.subject,
-        content: { kind: 'body', html: c.html, text: c.text },
-        from: c.from,
-        replyTo: c.replyTo,
+        content: { kind: 'typed', templateType: request.templateType, locale: request.locale, variables: request.variables },
+        fields: { template: 'type' },
         locale: request.locale,
         transactional: true,
         ...(request.priority !== undefined ? { priority: request.priority } : {}),

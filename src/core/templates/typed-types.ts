@@ -12,6 +12,18 @@ export const templateTypes = [
 ] as const;
 export type TemplateType = (typeof templateTypes)[number];
 
+const typedRef = new RegExp(`^(${templateTypes.join('|')})(?::([A-Za-z0-9-]{1,16}))?$`);
+
+/**
+ * A template id that names a typed template: its type, optionally with a language tag (`SignIn`,
+ * `SignIn:de-DE`). Clients that can only pass a template id (Resend's `template.id`, Stack's
+ * `template_id`) name typed templates this way; other template ids are UUIDs and never match.
+ */
+export function parseTypedTemplateRef(id: string): { templateType: TemplateType; locale: string | null } | null {
+  const match = typedRef.exec(id);
+  return match ? { templateType: match[1] as TemplateType, locale: match[2] ?? null } : null;
+}
+
 export interface TypedTemplateDetails {
   subject: string;
   content: string;
