@@ -29,6 +29,7 @@ import type { NewMessage } from './core/outbox/types.js';
 import { createOutboxQueries } from './core/outbox/query.js';
 import { createOutboxEditor } from './core/outbox/edit.js';
 import { createIdempotency } from './core/idempotency/idempotency.js';
+import { createConsoleSessions } from './core/auth/console-sessions.js';
 import { createSends } from './core/outbox/sends.js';
 import { sendLimits } from './core/outbox/limits.js';
 import { fetchAttachment } from './egress/fetch-attachment.js';
@@ -208,6 +209,7 @@ export async function createCore(config: Config, options: CoreOptions) {
     typedSend,
     outboxBrowser: createOutboxBrowser({ store: store.outboxBrowse, now: () => clock.now() }),
     inboxAdmin: createInboxAdmin({ store: store.capturedAdmin }),
+    consoleSessions: createConsoleSessions({ store: store.consoleSessions, clock, authenticateKey: (key) => projects.authenticateKey(key) }),
   };
 }
 
@@ -308,6 +310,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
       unsubscribe: createOneClickUnsubscribe({ projects: core.projects, suppressions: core.suppressions }),
       outboxBrowser: core.outboxBrowser,
       inboxAdmin: core.inboxAdmin,
+      consoleSessions: core.consoleSessions,
       deliveryMode: config.smtpUrl ? 'relay' : 'capture',
       transport: describeTransport(config),
       metrics: metrics.metrics,

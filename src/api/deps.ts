@@ -20,6 +20,7 @@ import type { Sends } from '../core/outbox/sends.js';
 import type { FetchAttachment } from './resend/to-accept-request.js';
 import type { TypedTemplateSend } from '../core/outbox/typed-send.js';
 import type { SuppressionService } from '../core/suppressions/suppressions.js';
+import type { ConsoleSessions } from '../core/auth/console-sessions.js';
 import type { InboxService } from '../core/delivery/inbox.js';
 import type { MetricsEndpoint } from './system/metrics.js';
 import type { OneClickUnsubscribe } from '../core/suppressions/one-click-unsubscribe.js';
@@ -74,6 +75,8 @@ export interface ApiDeps {
   outboxBrowser: OutboxBrowser;
   /** The console's dev inbox search, delete and clear. */
   inboxAdmin: InboxAdmin;
+  /** Console sign-in sessions (kept in the database, shared by every process). */
+  consoleSessions: ConsoleSessions;
   /** How mail leaves by default: an SMTP relay (SMTP_URL) or the capture inbox. */
   deliveryMode: 'relay' | 'capture';
   /** Where delivered mail goes, said by /readyz: "smtp relay host:port" or "capture (...)". */

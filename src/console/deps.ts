@@ -11,6 +11,8 @@ export type ConsoleDeps = Pick<
   | 'accept'
   | 'inbox'
   | 'inboxAdmin'
+  | 'consoleSessions'
+  | 'typedSend'
   | 'eventHub'
   | 'webhooks'
   | 'suppressions'

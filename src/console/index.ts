@@ -3,7 +3,6 @@
  * partial refreshes, mounted at `/` beside the API families. Every page reads
  * and changes data through the same core services as the API.
  */
-import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -15,7 +14,7 @@ import { assetRoutes } from './assets.js';
 import { pageContext, wantsFragment } from './context.js';
 import { html } from '../api/shared/html.js';
 import { barePage, flash, page } from './layout.js';
-import { createSessions, sessionCookie } from './session.js';
+import { csrfCookie, sessionCookie } from './session.js';
 import { signInRoutes } from './sign-in.js';
 import { liveRoutes } from './live.js';
 import { outboxRoutes } from './outbox.js';
@@ -30,14 +29,14 @@ const publicPaths = new Set(['/sign-in', '/sign-out']);
 
 export async function consoleRoutes(app: FastifyInstance, { deps }: { deps: ConsoleDeps }): Promise<void> {
   const secure = deps.publicUrl.startsWith('https:');
-  // Signs the CSRF secret cookie; sessions live in this process, so a per-process secret is enough.
-  await app.register(cookie, { secret: randomBytes(32).toString('base64url') });
+  await app.register(cookie);
   await app.register(formbody);
+  // Unsigned on purpose: every process behind a load balancer must accept the others' cookies (see session.ts).
   await app.register(csrf, {
-    cookieKey: 'mailroom_csrf',
-    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, signed: true, secure },
+    cookieKey: csrfCookie(secure),
+    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure },
   });
-  const sessions = createSessions({ authenticateKey: (key) => deps.projects.authenticateKey(key), now: () => deps.clock.now() });
+  const sessions = deps.consoleSessions;
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure };
 
   app.addHook('onRequest', async (request, reply) => {

@@ -17,6 +17,8 @@ interface ListQuery {
   from?: string;
   to?: string;
   cursor?: string;
+  /** Paging back towards the newest (from the newer link). */
+  newer?: string;
   done?: string;
 }
 
@@ -59,20 +61,23 @@ function rows(items: OutboxSummary[]): Html {
   )}`;
 }
 
-function table(q: ListQuery, items: OutboxSummary[], nextCursor: string | null): Html {
+function table(q: ListQuery, items: OutboxSummary[], nextCursor: string | null, newerCursor: string | null): Html {
   const params = filterQuery(q);
-  const live = !q.cursor;
+  // Only the newest page follows new mail live; an older page stays put while it is read.
+  const live = !newerCursor;
   const self = `/outbox${params.size ? `?${params}` : ''}`;
   const next = new URLSearchParams(params);
   if (nextCursor) next.set('cursor', nextCursor);
+  const newer = new URLSearchParams(params);
+  if (newerCursor) newer.set('newer', newerCursor);
   return html`<div id="outbox-table" ${live ? html`hx-get="${self}" hx-trigger="mr-emails from:body delay:250ms" hx-swap="outerHTML"` : ''}>
 <div class="table-wrap"><table>
 <caption class="skip">Outbox messages, newest first</caption>
 <thead><tr><th scope="col">Status</th><th scope="col">Subject</th><th scope="col">Recipient</th><th scope="col">Source</th><th scope="col">Created</th><th scope="col">Sent</th></tr></thead>
 <tbody>${rows(items)}</tbody></table></div>
 <div class="pager">
-  <span class="small muted">${live ? html`<span class="live-dot" aria-hidden="true"></span>Updates live` : html`<a href="${self}">Back to the newest</a>`}</span>
-  ${nextCursor ? html`<a class="button secondary" href="/outbox?${next.toString()}">Older messages →</a>` : html`<span class="small muted">End of the list</span>`}
+  <span class="small muted">${live ? html`<span class="live-dot" aria-hidden="true"></span>Updates live` : html`<a class="button secondary" href="/outbox?${newer.toString()}" rel="prev">← Newer messages</a> <a href="${self}">Back to the newest</a>`}</span>
+  ${nextCursor ? html`<a class="button secondary" href="/outbox?${next.toString()}" rel="next">Older messages →</a>` : html`<span class="small muted">End of the list</span>`}
 </div></div>`;
 }
 
@@ -81,7 +86,7 @@ function filters(q: ListQuery): Html {
   return html`<form class="filters" method="get" action="/outbox" role="search" aria-label="Filter the outbox">
   <label>Status<select name="status">${option('', q.status, 'any')}${outboxStatuses.map((s) => option(s, q.status))}</select></label>
   <label>Simple status<select name="simple_status">${option('', q.simple_status, 'any')}${simpleStatuses.map((s) => option(s, q.simple_status))}</select></label>
-  <label>Recipient<input type="search" name="recipient" value="${q.recipient ?? ''}" placeholder="part of an address"></label>
+  <label>Recipient<input type="search" name="recipient" value="${q.recipient ?? ''}" placeholder="address, or its start"></label>
   <label>Source<select name="source">${option('', q.source, 'any')}${sources.map((s) => option(s, q.source))}</select></label>
   <label>Batch<input name="batch" value="${q.batch ?? ''}" placeholder="batch id" size="14"></label>
   <label>Created from (UTC)<input type="datetime-local" name="from" value="${q.from ?? ''}"></label>
@@ -108,9 +113,10 @@ export function outboxRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
       },
       pageSize,
       q.cursor || undefined,
+      q.newer || undefined,
     );
     reply.type('text/html; charset=utf-8');
-    const body = table(q, result.items, result.nextCursor);
+    const body = table(q, result.items, result.nextCursor, result.newerCursor);
     if (wantsFragment(request)) return reply.send(body.value);
     const ctx = await pageContext(deps, request, reply, '/outbox');
     return reply.send(page(ctx, 'Outbox', html`${flash(q.done)}${filters(q)}${body}`, { live: true, subtitle: 'Every message Mailroom accepted, newest first.' }).value);

@@ -36,7 +36,7 @@ function body(deps: ConsoleDeps, f: OverviewFigures, now: number): Html {
   <div class="stat"><div class="label">Queue depth</div><div class="value">${f.queueDepth}</div><div class="note">${f.oldestDueAt === null ? 'nothing due' : html`oldest due ${duration(now - f.oldestDueAt)} ago`}</div></div>
   <div class="stat"><div class="label">Bounced</div><div class="value">${count('bounced')}</div><div class="note">${count('server-error') + count('render-error')} failed otherwise</div></div>
   <div class="stat"><div class="label">Suppressed addresses</div><div class="value">${suppressed}</div><div class="note">${f.suppressions.map((s) => `${s.count} ${s.reason}`).join(' · ') || 'none'}</div></div>
-  <div class="stat"><div class="label">Delivery latency</div><div class="value">${duration(f.latency.p50)}</div><div class="note">median; p95 ${duration(f.latency.p95)} (${f.latency.count} sent, 24 h)</div></div>
+  <div class="stat"><div class="label">Delivery latency</div><div class="value">${duration(f.latency.p50)}</div><div class="note">median; p95 ${duration(f.latency.p95)} (${f.latency.count} sent among the newest messages, 24 h)</div></div>
 </div>
 <section class="panel" aria-labelledby="chart-h"><h2 id="chart-h" style="margin-top:0">Messages over time</h2>${chart(f.timeline)}</section>
 <section aria-labelledby="status-h"><h2 id="status-h">By status</h2>

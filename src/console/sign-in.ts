@@ -3,7 +3,8 @@ import { hasPermission } from '../core/auth/permissions.js';
 import type { ConsoleDeps } from './deps.js';
 import { html } from '../api/shared/html.js';
 import { barePage, csrfField, flash } from './layout.js';
-import { sessionCookie, type Sessions } from './session.js';
+import type { ConsoleSessions } from '../core/auth/console-sessions.js';
+import { sessionCookie } from './session.js';
 
 function signInPage(csrfToken: string, error?: string) {
   return barePage(
@@ -23,7 +24,7 @@ function signInPage(csrfToken: string, error?: string) {
   );
 }
 
-export function signInRoutes(app: FastifyInstance, deps: ConsoleDeps, sessions: Sessions, cookieOptions: { path: string; httpOnly: boolean; sameSite: 'strict'; secure: boolean }): void {
+export function signInRoutes(app: FastifyInstance, deps: ConsoleDeps, sessions: ConsoleSessions, cookieOptions: { path: string; httpOnly: boolean; sameSite: 'strict'; secure: boolean }): void {
   app.get('/', { schema: { hide: true } }, async (request, reply) => {
     const principal = request.principal!;
     return reply.redirect(hasPermission(principal, 'emails:read') ? '/overview' : hasPermission(principal, 'email.templates:read') ? '/templates' : '/settings', 303);
@@ -41,11 +42,11 @@ export function signInRoutes(app: FastifyInstance, deps: ConsoleDeps, sessions: 
         .send(signInPage(reply.generateCsrf(), 'That key is not valid (unknown, revoked, or a publishable key).').value);
     }
     request.log.info({ projectId: opened.principal.projectId, keyId: opened.principal.keyId }, 'console sign-in');
-    return reply.setCookie(sessionCookie, opened.id, cookieOptions).redirect('/', 303);
+    return reply.setCookie(sessionCookie, opened.token, cookieOptions).redirect('/', 303);
   });
 
   app.post('/sign-out', { schema: { hide: true } }, async (request, reply) => {
-    sessions.close(request.cookies[sessionCookie]);
+    await sessions.close(request.cookies[sessionCookie]);
     return reply.clearCookie(sessionCookie, { path: '/' }).redirect('/sign-in', 303);
   });
 }

@@ -77,7 +77,12 @@ export function typedTemplateRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
 <div class="stack"><section class="panel stack" aria-labelledby="preview-h"><h2 id="preview-h" style="margin:0">Preview</h2>
 <form class="stack" hx-post="/templates/typed/${t.id}/preview" hx-target="#preview" hx-swap="outerHTML" hx-trigger="load, input delay:400ms" aria-label="Preview settings">${csrfField(ctx.csrfToken)}
 <label>Parameters (JSON)<textarea name="variables" rows="5">${sample}</textarea></label></form>
-<div id="preview"><p class="muted">Rendering…</p></div></section></div></div>`;
+<div id="preview"><p class="muted">Rendering…</p></div></section>
+${can(request, 'emails:send') ? html`<section class="panel stack" aria-labelledby="test-h"><h2 id="test-h" style="margin:0">Send a test</h2>
+<form method="post" action="/templates/typed/${t.id}/test" class="stack" aria-label="Send a test">${csrfField(ctx.csrfToken)}
+<label>To<input type="email" name="to" required placeholder="you@example.com"></label>
+<label>Parameters (JSON)<textarea name="variables" rows="5">${sample}</textarea></label>
+<div><button type="submit">Send test email</button></div></form></section>` : ''}</div></div>`;
     return reply.type('text/html; charset=utf-8').send(page(ctx, `${t.templateType} (${t.languageTag})`, body, { subtitle: back }).value);
   });
 
@@ -85,6 +90,16 @@ export function typedTemplateRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
     const { projectId } = requirePermission(request, 'email.templates:update');
     await deps.typedTemplates.updateDetails(projectId, request.params.id, { subject: request.body?.subject ?? '', content: request.body?.content ?? '' });
     return redirectWith(reply, `/templates/typed/${request.params.id}`, 'Saved.');
+  });
+
+  // Sent the way Logto's connector and verification mail are: chosen by type and language, rendered now.
+  app.post<{ Params: { id: string }; Body: { to?: string; variables?: string } }>('/templates/typed/:id/test', { schema: { hide: true } }, async (request, reply) => {
+    const { projectId } = requirePermission(request, 'emails:send');
+    const t = await deps.typedTemplates.get(projectId, request.params.id);
+    const variables = parseJsonField<Record<string, unknown>>('variables', request.body?.variables, {});
+    const to = (request.body?.to ?? '').trim();
+    const id = await deps.typedSend.send(projectId, { source: 'console', to, templateType: t.templateType, locale: t.languageTag, variables, priority: 10 });
+    return redirectWith(reply, `/outbox/${id}`, `Test email sent to ${to}.`);
   });
 
   app.post<{ Params: { id: string }; Body: { variables?: string } }>('/templates/typed/:id/preview', { schema: { hide: true } }, async (request, reply) => {

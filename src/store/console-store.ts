@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CaptureAdminStore } from '../core/delivery/inbox-admin.js';
 import type { OutboxBrowseStore } from '../core/outbox/browse.js';
+import type { Engine } from './database.js';
 import { browseOutbox } from './queries/browse-outbox.js';
 import { deleteCaptured } from './queries/delete-captured.js';
 import { outboxOverview } from './queries/outbox-overview.js';
@@ -8,9 +9,9 @@ import { searchCaptured } from './queries/search-captured.js';
 import type { Database } from './schema.js';
 
 /** Read-side queries the console's core services need (outbox browsing, overview, dev inbox admin). */
-export function createOutboxBrowseStore(db: Kysely<Database>): OutboxBrowseStore {
+export function createOutboxBrowseStore(db: Kysely<Database>, kind: Engine['kind']): OutboxBrowseStore {
   return {
-    list: (projectId, filter, limit, before) => browseOutbox(db, projectId, filter, limit, before),
+    list: (projectId, filter, limit, position) => browseOutbox(db, kind, projectId, filter, limit, position),
     overview: (projectId, window) => outboxOverview(db, projectId, window),
   };
 }

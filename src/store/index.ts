@@ -18,6 +18,7 @@ import { createPgListener, createWorkSignal } from './pg-listener.js';
 import { createConnectionSlots } from './queries/transport-slots.js';
 import { createRetentionStore } from './retention-store.js';
 import { createCaptureAdminStore, createOutboxBrowseStore } from './console-store.js';
+import { createSessionStore } from './session-store.js';
 import { readMetrics } from './queries/read-metrics.js';
 import type { MetricsReader } from '../core/metrics/types.js';
 import { createRequestCounter } from './request-counter.js';
@@ -51,15 +52,16 @@ export function createStore(engine: Engine, onError: (error: unknown, context: s
     users: createUserStore(engine.db),
     drafts: createDraftStore(engine.db),
     idempotency: createIdempotencyStore(engine.db),
-    outboxAdmin: createOutboxAdminStore(engine.db),
+    outboxAdmin: createOutboxAdminStore(engine.db, engine.kind),
     delivery: createDeliveryStore(engine),
     suppressions: createSuppressionStore(engine.db),
     captured: createCaptureStore(engine.db),
     workSignal: createWorkSignal(engine, listener),
     connectionSlots: createConnectionSlots(engine.db),
     retention: createRetentionStore(engine.db),
-    outboxBrowse: createOutboxBrowseStore(engine.db),
+    outboxBrowse: createOutboxBrowseStore(engine.db, engine.kind),
     capturedAdmin: createCaptureAdminStore(engine.db),
+    consoleSessions: createSessionStore(engine.db),
     metrics: { read: (now, bounds) => readMetrics(engine.db, now, bounds) } satisfies MetricsReader,
     requestCounter: createRequestCounter(engine, 'http:'),
     /** Failed SMTP AUTH attempts per client address, shared by every ingest process. */

@@ -1,18 +1,21 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { DeliveryAttempt, MessageHistory, OutboxAdminStore, OutboxFilter } from '../core/outbox/admin-types.js';
 import type { OutboxStatus } from '../core/outbox/lifecycle.js';
+import type { Engine } from './database.js';
 import { likeEscape } from './like.js';
+import { recipientKey } from './recipient-key.js';
 import type { Database } from './schema.js';
 import { withContents } from './outbox-store.js';
 import { updateMessageIf } from './queries/update-message-if.js';
 
-function applyFilter(eb: ExpressionBuilder<Database, 'outbox_messages'>, projectId: string, filter: OutboxFilter) {
+function applyFilter(eb: ExpressionBuilder<Database, 'outbox_messages'>, kind: Engine['kind'], projectId: string, filter: OutboxFilter) {
   const conditions = [eb('project_id', '=', projectId)];
   if (filter.statuses) {
     if (filter.statuses.length === 0) return eb.val(false);
     conditions.push(eb('status', 'in', [...filter.statuses]));
   }
-  if (filter.to) conditions.push(eb('recipient_email', '=', filter.to));
+  // The recipient index holds the lower-cased address (recipient-key.ts); the second test keeps the match exact.
+  if (filter.to) conditions.push(eb(recipientKey(kind), '=', sql<string>`lower(${filter.to})`), eb('recipient_email', '=', filter.to));
   if (filter.contentIds) conditions.push(filter.contentIds.length ? eb('content_id', 'in', [...filter.contentIds]) : eb.val(false));
   if (filter.oncePerSendOf !== undefined) {
     // One row per send of that source: no sibling of the same content with a smaller id (index outbox_content).
@@ -54,10 +57,10 @@ function applyFilter(eb: ExpressionBuilder<Database, 'outbox_messages'>, project
   return eb.and(conditions);
 }
 
-export function createOutboxAdminStore(db: Kysely<Database>): OutboxAdminStore {
+export function createOutboxAdminStore(db: Kysely<Database>, kind: Engine['kind']): OutboxAdminStore {
   return {
     async listMessages(projectId, filter, page) {
-      let query = db.selectFrom('outbox_messages').selectAll().where((eb) => applyFilter(eb, projectId, filter));
+      let query = db.selectFrom('outbox_messages').selectAll().where((eb) => applyFilter(eb, kind, projectId, filter));
       const before = page.before;
       if (before) {
         query = query.where((eb) =>
@@ -80,7 +83,7 @@ export function createOutboxAdminStore(db: Kysely<Database>): OutboxAdminStore {
       const row = await db
         .selectFrom('outbox_messages')
         .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where((eb) => applyFilter(eb, projectId, filter))
+        .where((eb) => applyFilter(eb, kind, projectId, filter))
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },

@@ -320,9 +320,19 @@ export interface TransportSlotsTable {
   expires_at: number;
 }
 
+export interface ConsoleSessionsTable {
+  token_hash: string;
+  project_id: string;
+  key_id: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
+  console_sessions: ConsoleSessionsTable;
   users: UsersTable;
   outbox_messages: OutboxMessagesTable;
   outbox_contents: OutboxContentsTable;

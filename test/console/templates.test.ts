@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineKinds } from '../support/engines.js';
-import { countOf, expectAccessible, launchBrowser, outboxEntry, sendThroughApi, signIn, startConsoleMailroom, textOf, visible, wait, type ConsoleFixture } from './support.js';
+import { countOf, delivered, expectAccessible, launchBrowser, outboxEntry, sendThroughApi, signIn, startConsoleMailroom, textOf, visible, wait, type ConsoleFixture } from './support.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -60,11 +60,34 @@ describe.each(engineKinds)('console templates and read-only keys (%s)', { timeou
     await expect.poll(textOf(page.getByRole('status')), wait).toContain('Test email sent');
     const id = new URL(page.url()).pathname.split('/').pop()!;
     // The message page follows the story live: queued, rendering, sending, sent.
-    await expect.poll(textOf(page.locator('ol.timeline')), wait).toContain('sent');
+    await expect.poll(textOf(page.locator('ol.timeline')), delivered).toContain('sent');
     expect((await outboxEntry(fx.mailroom, id)).status).toBe('sent');
     await page.goto(`${fx.baseUrl}/inbox`);
     await page.getByRole('link', { name: 'Bienvenue' }).click();
     await expect.poll(textOf(page.frameLocator('iframe.mail').locator('h1')), wait).toBe('Bonjour Ann');
+  });
+
+  it('sends a test of a typed template (seed 004), and the test arrives in the dev inbox', async () => {
+    const put = await fx.mailroom.request({
+      method: 'PUT',
+      url: '/api/email-templates',
+      headers: { authorization: `Bearer ${fx.mailroom.project.secret_server_key}` },
+      body: { templates: [{ languageTag: 'en', templateType: 'SignIn', details: { subject: 'Your code {{ code }}', content: '<h1>Code {{ code }}</h1>', contentType: 'text/html' } }] },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const typedId = (put.json() as { id: string }[])[0]!.id;
+    await page.goto(`${fx.baseUrl}/templates/typed/${typedId}`);
+    const test = page.getByRole('form', { name: 'Send a test' });
+    await test.getByLabel('To').fill('typed@example.com');
+    await test.getByLabel('Parameters (JSON)').fill('{"code": "424242"}');
+    await test.getByRole('button', { name: 'Send test email' }).click();
+    await expect.poll(textOf(page.getByRole('status')), wait).toContain('Test email sent to typed@example.com');
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    await expect.poll(textOf(page.locator('ol.timeline')), delivered).toContain('sent');
+    expect((await outboxEntry(fx.mailroom, id)).status).toBe('sent');
+    await page.goto(`${fx.baseUrl}/inbox`);
+    await page.getByRole('link', { name: 'Your code 424242' }).click();
+    await expect.poll(textOf(page.frameLocator('iframe.mail').locator('h1')), wait).toBe('Code 424242');
   });
 
   it('shows a validation error at its line and keeps the template unchanged', async () => {

@@ -3,7 +3,7 @@
  * uses (recipient, source, batch, time window), and the figures of the overview.
  * Reads only; every change still goes through the editor and send use-cases.
  */
-import { decodeCursor, keysetPage, type CursorPosition } from '../cursor.js';
+import { decodeCursor, encodeCursor, keysetPage, type CursorPosition } from '../cursor.js';
 import { invalidField } from '../errors.js';
 import { parseMailbox } from './address.js';
 import { outboxStatuses, simpleStatus, type OutboxStatus, type SimpleStatus, type SkipReason } from './lifecycle.js';
@@ -29,7 +29,7 @@ export interface OutboxSummary {
 
 export interface BrowseFilter {
   statuses?: readonly OutboxStatus[];
-  /** Substring of the recipient address (case-insensitive). */
+  /** The start of the recipient address, lower-cased (an index range on both engines, however many messages). */
   recipient?: string;
   /** A whole address, normalised as stored (uses the recipient index). */
   recipientAddress?: string;
@@ -52,7 +52,8 @@ export interface OverviewFigures {
 }
 
 export interface OutboxBrowseStore {
-  list(projectId: string, filter: BrowseFilter, limit: number, before?: CursorPosition): Promise<OutboxSummary[]>;
+  /** Newest first; `before` pages towards older messages, `after` back towards the newest. */
+  list(projectId: string, filter: BrowseFilter, limit: number, position?: { before: CursorPosition } | { after: CursorPosition }): Promise<OutboxSummary[]>;
   overview(projectId: string, window: { from: number; to: number; bucketMs: number; now: number }): Promise<OverviewFigures>;
 }
 
@@ -67,7 +68,7 @@ export interface BrowseQuery {
   to?: number;
 }
 
-/** A whole address matches exactly (as stored: ASCII domain in lower case); anything else is a substring. */
+/** A whole address matches exactly (as stored: ASCII domain in lower case); anything else is the start of an address. */
 function recipientFilter(text: string | undefined): Pick<BrowseFilter, 'recipient' | 'recipientAddress'> {
   if (!text) return {};
   if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)) {
@@ -104,9 +105,24 @@ function toFilter(query: BrowseQuery): BrowseFilter {
 
 export function createOutboxBrowser(deps: { store: OutboxBrowseStore; now: () => number }) {
   return {
-    async list(projectId: string, query: BrowseQuery, limit: number, cursor?: string) {
-      const before = cursor ? decodeCursor(cursor) : undefined;
-      return keysetPage(await deps.store.list(projectId, toFilter(query), limit + 1, before), limit);
+    /**
+     * One page, newest first. `cursor` (from nextCursor) pages to older messages; `newer` (from
+     * newerCursor) pages back. newerCursor is null on the newest page.
+     */
+    async list(projectId: string, query: BrowseQuery, limit: number, cursor?: string, newer?: string): Promise<{ items: OutboxSummary[]; nextCursor: string | null; newerCursor: string | null }> {
+      const filter = toFilter(query);
+      if (newer) {
+        const rows = await deps.store.list(projectId, filter, limit + 1, { after: decodeCursor(newer) });
+        if (rows.length > limit) {
+          // The extra row is the newest one fetched; the page is the `limit` rows next to the cursor.
+          const items = rows.slice(1);
+          return { items, nextCursor: encodeCursor(items[items.length - 1]!), newerCursor: encodeCursor(items[0]!) };
+        }
+        // Back at the newest end: that is the first page, whole.
+      }
+      const older = cursor && !newer ? decodeCursor(cursor) : undefined;
+      const page = keysetPage(await deps.store.list(projectId, filter, limit + 1, older ? { before: older } : undefined), limit);
+      return { ...page, newerCursor: older && page.items[0] ? encodeCursor(page.items[0]) : null };
     },
     /** The last `hours` hours, in hour buckets. */
     overview(projectId: string, hours = 24): Promise<OverviewFigures> {

@@ -12,6 +12,8 @@ import * as delivery from './0004-delivery.js';
 import * as outboxContents from './0009-outbox-contents.js';
 import * as compactEvents from './0010-compact-events.js';
 import * as acceptedStatus from './0011-accepted-status.js';
+import * as consoleSessions from './0012-console-sessions.js';
+import * as consoleIndexes from './0013-console-indexes.js';
 
 type Step = (db: Kysely<any>, dialect: MigrationDialect) => Promise<void>;
 
@@ -31,6 +33,8 @@ const steps: Record<string, { up: Step; down?: Step }> = {
   '0009-outbox-contents': outboxContents,
   '0010-compact-events': compactEvents,
   '0011-accepted-status': acceptedStatus,
+  '0012-console-sessions': consoleSessions,
+  '0013-console-indexes': consoleIndexes,
 };
 
 export function migrationsFor(kind: Engine['kind']): Record<string, Migration> {

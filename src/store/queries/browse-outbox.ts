@@ -1,21 +1,53 @@
 import { sql, type Kysely } from 'kysely';
 import type { CursorPosition } from '../../core/cursor.js';
 import type { BrowseFilter, OutboxSummary } from '../../core/outbox/browse.js';
-import { likeEscape } from '../like.js';
+import type { Engine } from '../database.js';
+import { prefixUpperBound, recipientKey } from '../recipient-key.js';
 import type { Database } from '../schema.js';
 
 /**
- * One page of outbox summaries, newest first, on the (project_id, created_at, id)
- * index. Bodies are not read: a list page of 50 rows stays a few kilobytes.
+ * One page of outbox summaries, newest first. Without a recipient filter it walks the
+ * (project_id, created_at, id, status) index and stops at the page's end. With one, the
+ * page's ids come from the (project_id, lower(recipient), created_at, id) index alone (an
+ * exact address or a prefix is one range of it), so the cost follows the number of matches
+ * and never reads a row per match; only the page's rows are read. Bodies are never read:
+ * a list page of 50 rows stays a few kilobytes. Rows come newest first either way.
  */
 export async function browseOutbox(
   db: Kysely<Database>,
+  kind: Engine['kind'],
   projectId: string,
   filter: BrowseFilter,
   limit: number,
-  before?: CursorPosition,
+  position?: { before: CursorPosition } | { after: CursorPosition },
 ): Promise<OutboxSummary[]> {
-  let query = db
+  let ids = db.selectFrom('outbox_messages').select('id').where('project_id', '=', projectId);
+  // An empty list matches nothing (no status is 'skipped' and 'sent' at once).
+  if (filter.statuses) ids = filter.statuses.length ? ids.where('status', 'in', [...filter.statuses]) : ids.where(sql<boolean>`1 = 0`);
+  const key = recipientKey(kind);
+  if (filter.recipientAddress) ids = ids.where(key, '=', sql<string>`lower(${filter.recipientAddress})`).where('recipient_email', '=', filter.recipientAddress);
+  if (filter.recipient) ids = ids.where(key, '>=', filter.recipient).where(key, '<', prefixUpperBound(filter.recipient));
+  if (filter.source) ids = ids.where('source', '=', filter.source);
+  if (filter.batchId) ids = ids.where('batch_id', '=', filter.batchId);
+  if (filter.createdFrom !== undefined) ids = ids.where('created_at', '>=', filter.createdFrom);
+  if (filter.createdTo !== undefined) ids = ids.where('created_at', '<=', filter.createdTo);
+  if (position && 'before' in position) {
+    const { before } = position;
+    ids = ids.where((eb) => eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]));
+  }
+  // Paging back towards the newest: the `limit` rows just after the cursor, oldest first; shown newest first.
+  const after = position && 'after' in position ? position.after : undefined;
+  if (after) {
+    ids = ids.where((eb) => eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)])]));
+  }
+  const byRecipient = filter.recipientAddress !== undefined || filter.recipient !== undefined;
+  // With a recipient filter, `created_at + 0` keeps the planners off the newest-first walk of the
+  // project's rows (which meets the matches only as often as they occur); they take the recipient range.
+  const order = byRecipient ? sql<number>`created_at + 0` : sql<number>`created_at`;
+  const direction = after ? 'asc' : 'desc';
+  const page = ids.orderBy(order, direction).orderBy('id', direction).limit(limit);
+
+  const rows = await db
     .selectFrom('outbox_messages as m')
     .innerJoin('outbox_contents as c', 'c.id', 'm.content_id')
     .select([
@@ -36,25 +68,10 @@ export async function browseOutbox(
       'm.created_at',
       'm.updated_at',
     ])
-    .where('m.project_id', '=', projectId);
-  // An empty list matches nothing (no status is 'skipped' and 'sent' at once).
-  if (filter.statuses) query = filter.statuses.length ? query.where('m.status', 'in', [...filter.statuses]) : query.where(sql<boolean>`1 = 0`);
-  // A whole address uses the (project_id, recipient_email) index; part of one scans the project's rows.
-  if (filter.recipientAddress) query = query.where('m.recipient_email', '=', filter.recipientAddress);
-  if (filter.recipient) query = query.where(sql<boolean>`lower(m.recipient_email) like ${`%${likeEscape(filter.recipient)}%`} escape '\\'`);
-  if (filter.source) query = query.where('m.source', '=', filter.source);
-  if (filter.batchId) query = query.where('m.batch_id', '=', filter.batchId);
-  if (filter.createdFrom !== undefined) query = query.where('m.created_at', '>=', filter.createdFrom);
-  if (filter.createdTo !== undefined) query = query.where('m.created_at', '<=', filter.createdTo);
-  if (before) {
-    query = query.where((eb) =>
-      eb.or([eb('m.created_at', '<', before.createdAt), eb.and([eb('m.created_at', '=', before.createdAt), eb('m.id', '<', before.id)])]),
-    );
-  }
-  // With a whole address, `created_at + 0` keeps SQLite's planner from walking the created_at index
-  // through every row of the project; it then takes the recipient index and sorts the few matches.
-  const order = filter.recipientAddress ? sql<number>`m.created_at + 0` : sql<number>`m.created_at`;
-  const rows = await query.orderBy(order, 'desc').orderBy('m.id', 'desc').limit(limit).execute();
+    .where('m.id', 'in', page)
+    .orderBy('m.created_at', 'desc')
+    .orderBy('m.id', 'desc')
+    .execute();
   const n = (v: number | null) => (v === null ? null : Number(v));
   return rows.map((r) => ({
     id: r.id,

@@ -3,7 +3,7 @@ import type { OverviewFigures } from '../../core/outbox/browse.js';
 import { simpleStatus, type OutboxStatus } from '../../core/outbox/lifecycle.js';
 import type { Database } from '../schema.js';
 
-/** Latency percentiles come from the most recent sends only, so the read stays bounded. */
+/** Latency percentiles come from the newest messages only (those of them sent), so the read stays bounded. */
 const latencySample = 5000;
 
 function percentile(sorted: number[], p: number): number | null {
@@ -14,7 +14,9 @@ function percentile(sorted: number[], p: number): number | null {
 /**
  * The overview's figures for one project: counts by status, hourly buckets of
  * new messages over the window, the due queue, suppressions by reason, and
- * created -> sent latency. Independent reads, run together.
+ * created -> sent latency. Independent reads, run together. Counts read
+ * indexes only (`outbox_claim` holds status; `outbox_project_created` holds
+ * created_at and status), never a row per message.
  */
 export async function outboxOverview(
   db: Kysely<Database>,
@@ -51,14 +53,20 @@ export async function outboxOverview(
       .where('project_id', '=', projectId)
       .groupBy('reason')
       .execute(),
+    // The newest messages of the window, sent or not: a bounded read even when few of them were sent.
     db
-      .selectFrom('outbox_messages')
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('outbox_messages')
+          .select(['created_at', 'sent_at'])
+          .where('project_id', '=', projectId)
+          .where('created_at', '>=', window.from)
+          .orderBy('created_at', 'desc')
+          .limit(latencySample)
+          .as('recent'),
+      )
       .select(sql<number>`sent_at - created_at`.as('ms'))
-      .where('project_id', '=', projectId)
-      .where('created_at', '>=', window.from)
       .where('sent_at', 'is not', null)
-      .orderBy('created_at', 'desc')
-      .limit(latencySample)
       .execute(),
   ]);
   const slots = Math.ceil((window.to - window.from) / window.bucketMs);
