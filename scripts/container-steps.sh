@@ -41,7 +41,8 @@ case "$step" in
 
   ci)
     work="$(mktemp -d)"
-    trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+    # Only a server still running is stopped: `kill 0` would signal this whole process group (CI's runner too).
+    trap 'if [ -n "${server:-}" ]; then kill "$server" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
     git archive HEAD | tar -x -C "$work"
     echo "container steps in a clean copy: $work"
     (cd "$work" && bash scripts/container-steps.sh build)
