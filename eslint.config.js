@@ -19,9 +19,10 @@ function layerOf(file) {
 
 /**
  * Leaf modules every layer but core may read: they import nothing of the application but core.
- * egress is the connect-time policy every outbound connection (webhooks, relays) goes through.
+ * egress is the connect-time policy every outbound connection (webhooks, relays) goes through;
+ * worker-file finds a thread pool's compiled worker script (render and MIME pools).
  */
-const leaves = ['root:config', 'root:logger', 'egress'];
+const leaves = ['root:config', 'root:logger', 'root:worker-file', 'egress'];
 
 /** Which layers each layer may import (besides itself). The composition root and the CLI may import anything. */
 function allowed(from, to) {

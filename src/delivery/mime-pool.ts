@@ -3,21 +3,12 @@
  * claims, sends and records is not the one paying nodemailer's ~0.4 ms per
  * message: on two cores this is what lets delivery pass a single-process sender.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { Piscina } from 'piscina';
+import { compiledWorkerFile } from '../worker-file.js';
 import { createMimeBuilder, type BuiltMessage } from './build-mime.js';
 import type { BuildFailure, BuiltOnThread } from './mime-worker.js';
 
-/** The compiled worker: next to this file in dist/, or dist/ when this file runs from source (tests, bench). */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const sibling = join(dirname(here), 'mime-worker.js');
-  if (!here.endsWith('.ts') && existsSync(sibling)) return sibling;
-  return resolve(dirname(here), '../../dist/delivery/mime-worker.js');
-}
 
 export interface MimePool {
   build(mail: Mail.Options): Promise<BuiltMessage>;
@@ -25,7 +16,7 @@ export interface MimePool {
 }
 
 export function createMimePool(options: { threads: number }): MimePool {
-  const pool = new Piscina<Mail.Options | null, BuiltOnThread | BuildFailure>({ filename: workerFile(), minThreads: 1, maxThreads: options.threads, idleTimeout: 60_000 });
+  const pool = new Piscina<Mail.Options | null, BuiltOnThread | BuildFailure>({ filename: compiledWorkerFile(import.meta.url, 'delivery/mime-worker.js'), minThreads: 1, maxThreads: options.threads, idleTimeout: 60_000 });
   // A thread takes a moment to load (seconds on a busy machine): until it has, messages are built here,
   // so the first mail after a start is not held up behind it.
   const here = createMimeBuilder();

@@ -5,21 +5,12 @@
  * to the waiting project that has used the threads least, and the last free
  * thread is kept for projects whose renders are light.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { compiledWorkerFile } from '../worker-file.js';
 import type { EngineLimits } from '../core/templates/liquid-engine.js';
 import type { RenderOffLoop } from '../core/templates/render-port.js';
 import { createFairQueue } from './fair-queue.js';
 
-/** The compiled worker: next to this file in dist/, or dist/ when this file runs from source (tests). */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const sibling = join(dirname(here), 'render-worker.js');
-  if (!here.endsWith('.ts') && existsSync(sibling)) return sibling;
-  return resolve(dirname(here), '../../dist/render-pool/render-worker.js');
-}
 
 export interface RenderPool {
   render: RenderOffLoop;
@@ -28,7 +19,7 @@ export interface RenderPool {
 
 export function createRenderPool(options: { threads: number; perProject: number; limits?: Partial<EngineLimits> }): RenderPool {
   const pool = new Piscina({
-    filename: workerFile(),
+    filename: compiledWorkerFile(import.meta.url, 'render-pool/render-worker.js'),
     // Every thread started up front and kept: starting one takes from 0.1 s to seconds (module loading), which a
     // light render arriving during a burst of heavy ones would otherwise wait for.
     minThreads: options.threads,

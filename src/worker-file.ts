@@ -1,0 +1,16 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * A thread pool's compiled worker script: next to the calling module in dist/, or
+ * in dist/ when the caller runs from source (tests, benches), since worker threads
+ * load JavaScript. `callerUrl` is the caller's import.meta.url; `distPath` the
+ * worker's path below dist/, e.g. 'render-pool/render-worker.js'.
+ */
+export function compiledWorkerFile(callerUrl: string, distPath: string): string {
+  const here = fileURLToPath(callerUrl);
+  const sibling = join(dirname(here), distPath.split('/').pop()!);
+  if (!here.endsWith('.ts') && existsSync(sibling)) return sibling;
+  return resolve(dirname(here), '../../dist', distPath);
+}
