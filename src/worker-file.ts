@@ -14,3 +14,9 @@ export function compiledWorkerFile(callerUrl: string, distPath: string): string 
   if (!here.endsWith('.ts') && existsSync(sibling)) return sibling;
   return resolve(dirname(here), '../../dist', distPath);
 }
+
+/**
+ * Worker threads load their script with import(), never require(): piscina tries require() first, and Node 20's
+ * require() of an ES module can fail a native assertion that kills the whole process (seen once in a full test run).
+ */
+export const workerExecArgv = ['--no-experimental-require-module'];

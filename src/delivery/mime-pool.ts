@@ -5,7 +5,7 @@
  */
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { Piscina } from 'piscina';
-import { compiledWorkerFile } from '../worker-file.js';
+import { compiledWorkerFile, workerExecArgv } from '../worker-file.js';
 import { createMimeBuilder, type BuiltMessage } from './build-mime.js';
 import type { BuildFailure, BuiltOnThread } from './mime-worker.js';
 
@@ -16,7 +16,7 @@ export interface MimePool {
 }
 
 export function createMimePool(options: { threads: number }): MimePool {
-  const pool = new Piscina<Mail.Options | null, BuiltOnThread | BuildFailure>({ filename: compiledWorkerFile(import.meta.url, 'delivery/mime-worker.js'), minThreads: 1, maxThreads: options.threads, idleTimeout: 60_000 });
+  const pool = new Piscina<Mail.Options | null, BuiltOnThread | BuildFailure>({ execArgv: workerExecArgv, filename: compiledWorkerFile(import.meta.url, 'delivery/mime-worker.js'), minThreads: 1, maxThreads: options.threads, idleTimeout: 60_000 });
   // A thread takes a moment to load (seconds on a busy machine): until it has, messages are built here,
   // so the first mail after a start is not held up behind it.
   const here = createMimeBuilder();

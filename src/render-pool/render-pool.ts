@@ -6,7 +6,7 @@
  * thread is kept for projects whose renders are light.
  */
 import { Piscina } from 'piscina';
-import { compiledWorkerFile } from '../worker-file.js';
+import { compiledWorkerFile, workerExecArgv } from '../worker-file.js';
 import type { EngineLimits } from '../core/templates/liquid-engine.js';
 import type { RenderOffLoop } from '../core/templates/render-port.js';
 import { createFairQueue } from './fair-queue.js';
@@ -19,7 +19,7 @@ export interface RenderPool {
 
 export function createRenderPool(options: { threads: number; perProject: number; limits?: Partial<EngineLimits> }): RenderPool {
   const pool = new Piscina({
-    filename: compiledWorkerFile(import.meta.url, 'render-pool/render-worker.js'),
+    execArgv: workerExecArgv, filename: compiledWorkerFile(import.meta.url, 'render-pool/render-worker.js'),
     // Every thread started up front and kept: starting one takes from 0.1 s to seconds (module loading), which a
     // light render arriving during a burst of heavy ones would otherwise wait for.
     minThreads: options.threads,
