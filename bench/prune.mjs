@@ -2,33 +2,18 @@
 // rate, first with nothing else running (the same-run baseline), then while `pruner.run()` deletes
 // BENCH_PRUNE_ROWS finished messages (default 1,000,000) in its batches. SQLite; after `npm run build`:
 //   node bench/prune.mjs            BENCH_PRUNE_ROWS=200000 BENCH_PRUNE_BATCH=500 BENCH_RATE=200
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../dist/config.js';
 import { createMailroom } from '../dist/compose.js';
 import { createLogger } from '../dist/logger.js';
+import { closeConnections, post } from './lib/post.mjs';
 
 const rows = Number(process.env.BENCH_PRUNE_ROWS ?? 1_000_000);
 const batch = Number(process.env.BENCH_PRUNE_BATCH ?? 500);
 const rate = Number(process.env.BENCH_RATE ?? 200);
 const baselineSeconds = Number(process.env.BENCH_SECONDS ?? 5);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function post(port, path, payload, headers) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers } },
-      (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path}: HTTP ${res.statusCode}`))));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 /** Open loop at `rate`/s until `until()` is true; latency percentiles in ms. */
 async function paced(port, payload, headers, until) {
@@ -83,7 +68,7 @@ await pruning;
 const pruneSeconds = (performance.now() - pruneStart) / 1000;
 
 await m.close();
-agent.destroy();
+closeConnections();
 rmSync(dir, { recursive: true, force: true });
 console.table([
   { phase: 'sends alone (baseline)', ...baseline },

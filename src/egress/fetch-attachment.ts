@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { EgressMode } from '../core/egress/policy.js';
+import { deadline } from './deadline.js';
 import { guardedLookup, refusedLiteral } from './guarded-lookup.js';
 
 export interface FetchedAttachment {
@@ -25,19 +26,14 @@ export function fetchAttachment(url: string, options: { policy: EgressMode; time
     if (target.protocol !== 'http:' && target.protocol !== 'https:') return reject(new Error('must be an http or https URL'));
     const refused = refusedLiteral(target.hostname, options.policy);
     if (refused) return reject(new Error(`cannot be fetched: ${refused.message}`));
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, options.timeoutMs);
+    const limit = deadline(options.timeoutMs);
     const fail = (message: string) => {
-      clearTimeout(timer);
-      controller.abort();
+      limit.clear();
+      limit.abort();
       reject(new Error(message));
     };
     const client = target.protocol === 'https:' ? https : http;
-    const request = client.get(target, { signal: controller.signal, lookup: guardedLookup(options.policy), headers: { 'user-agent': 'Mailroom-Attachments/1' } });
+    const request = client.get(target, { signal: limit.signal, lookup: guardedLookup(options.policy), headers: { 'user-agent': 'Mailroom-Attachments/1' } });
     request.on('response', (response) => {
       const status = response.statusCode ?? 0;
       if (status < 200 || status >= 300) {
@@ -56,11 +52,11 @@ export function fetchAttachment(url: string, options: { policy: EgressMode; time
         chunks.push(chunk);
       });
       response.on('end', () => {
-        clearTimeout(timer);
+        limit.clear();
         resolve({ content: Buffer.concat(chunks), contentType: response.headers['content-type']?.split(';')[0]?.trim() || null });
       });
       response.on('error', (error) => fail(`could not be fetched: ${error.message}`));
     });
-    request.on('error', (error) => fail(timedOut ? `could not be fetched within ${options.timeoutMs} ms` : `could not be fetched: ${error.message}`));
+    request.on('error', (error) => fail(limit.timedOut() ? `could not be fetched within ${options.timeoutMs} ms` : `could not be fetched: ${error.message}`));
   });
 }

@@ -7,7 +7,6 @@ import { lookupUsers } from './queries/lookup-users.js';
 import { nextWakeAt } from './queries/next-wake-at.js';
 import { promoteDue } from './queries/promote-due.js';
 import { extendLeases } from './queries/extend-leases.js';
-import { recordOutcomes } from './queries/record-outcomes.js';
 import { recordProgress } from './queries/record-progress.js';
 import { recoverExpiredLeases } from './queries/recover-expired-leases.js';
 import { releaseLeases } from './queries/release-leases.js';
@@ -25,7 +24,6 @@ export function createDeliveryStore(engine: Engine): DeliveryStore {
     lookupUsers: (projectId, ids) => lookupUsers(db, projectId, ids),
     suppressedAmong: (projectId, emails) => suppressedAmong(db, projectId, emails),
     finishRendering: (owner, now, results) => finishRendering(db, owner, now, results),
-    recordOutcomes: (owner, now, outcomes) => recordOutcomes(db, owner, now, outcomes),
     recordProgress: (owner, now, progress) => recordProgress(db, owner, now, progress),
     releaseLeases: (owner, now, options) => releaseLeases(db, owner, now, options),
     extendLeases: (owner, until, ids) => extendLeases(engine, owner, until, ids),

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { Webhook } from 'standardwebhooks';
 import type { EgressMode } from '../core/egress/policy.js';
+import { deadline } from '../egress/deadline.js';
 import { guardedLookup, refusedLiteral } from '../egress/guarded-lookup.js';
 
 export interface PostResult {
@@ -30,23 +31,17 @@ export function postWebhook(options: {
 }): Promise<PostResult> {
   return new Promise((resolve) => {
     let settled = false;
-    // A plain timer rather than AbortSignal.any(AbortSignal.timeout()): composed signals can be collected before they fire.
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, options.timeoutMs);
-    const onStop = () => controller.abort();
+    const limit = deadline(options.timeoutMs);
+    const onStop = () => limit.abort();
     options.signal.addEventListener('abort', onStop, { once: true });
     const done = (result: PostResult) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      limit.clear();
       options.signal.removeEventListener('abort', onStop);
       resolve(result);
     };
-    if (options.signal.aborted) controller.abort();
+    if (options.signal.aborted) limit.abort();
     let url: URL;
     try {
       url = new URL(options.url);
@@ -61,7 +56,7 @@ export function postWebhook(options: {
     } catch (error) {
       return done({ status: null, body: null, error: `could not sign: ${error instanceof Error ? error.message : String(error)}` });
     }
-    const signal = controller.signal;
+    const signal = limit.signal;
     const client = url.protocol === 'https:' ? https : http;
     const request = client.request(url, {
       method: 'POST',
@@ -86,7 +81,7 @@ export function postWebhook(options: {
       response.on('error', (error) => done({ status: response.statusCode ?? null, body: body.slice(0, maxBodyChars) || null, error: error.message }));
     });
     request.on('error', (error) => {
-      const reason = timedOut ? `timed out after ${options.timeoutMs} ms` : error.message;
+      const reason = limit.timedOut() ? `timed out after ${options.timeoutMs} ms` : error.message;
       done({ status: null, body: null, error: reason });
     });
     request.end(options.body);

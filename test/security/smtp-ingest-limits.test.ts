@@ -35,6 +35,19 @@ function dial(port: number) {
 
 const plain = (user: string, pass: string) => Buffer.from(`\0${user}\0${pass}`).toString('base64');
 
+/** One connection that fails AUTH three times: two 535s, then 421 and the server hangs up. */
+async function failThreeTimes(port: number): Promise<void> {
+  const c = dial(port);
+  await c.reply('220');
+  c.send('EHLO client.example');
+  await c.reply('250');
+  for (let i = 0; i < 3; i++) {
+    c.send(`AUTH PLAIN ${plain('x', 'mr_sk_wrong')}`);
+    await c.reply(i < 2 ? '535' : '421');
+  }
+  c.end();
+}
+
 describe('SMTP ingest limits', () => {
   let m: TestMailroom;
   afterEach(() => m.close());
@@ -56,17 +69,7 @@ describe('SMTP ingest limits', () => {
 
   it('refuses new connections from an address after repeated failures', async () => {
     m = await startTestMailroom('sqlite', { env: { SMTP_INGEST_PORT: '0' } });
-    for (let round = 0; round < 4; round++) {
-      const c = dial(m.ingest!.port);
-      await c.reply('220');
-      c.send('EHLO client.example');
-      await c.reply('250');
-      for (let i = 0; i < 3; i++) {
-        c.send(`AUTH PLAIN ${plain('x', 'mr_sk_wrong')}`);
-        await c.reply(i < 2 ? '535' : '421');
-      }
-      c.end();
-    }
+    for (let round = 0; round < 4; round++) await failThreeTimes(m.ingest!.port);
     const refused = dial(m.ingest!.port);
     expect(await refused.reply('421')).toMatch(/Too many failed authentication attempts/);
     // A correct key does not help from a throttled address: nothing is even asked.
@@ -80,17 +83,7 @@ describe('SMTP ingest limits', () => {
     try {
       const ports = [m.ingest!.port, second.ingest!.port];
       // Four connections of three failures, alternating: six per process, twelve in all (the limit is ten).
-      for (let round = 0; round < 4; round++) {
-        const c = dial(ports[round % 2]!);
-        await c.reply('220');
-        c.send('EHLO client.example');
-        await c.reply('250');
-        for (let i = 0; i < 3; i++) {
-          c.send(`AUTH PLAIN ${plain('x', 'mr_sk_wrong')}`);
-          await c.reply(i < 2 ? '535' : '421');
-        }
-        c.end();
-      }
+      for (let round = 0; round < 4; round++) await failThreeTimes(ports[round % 2]!);
       for (const port of ports) {
         const refused = dial(port);
         expect(await refused.reply('421')).toMatch(/Too many failed authentication attempts/);

@@ -100,9 +100,10 @@ export interface DeliveryStore {
    * skips and render errors, then for small groups of hand-offs right before they go out.
    */
   finishRendering(owner: string, now: number, results: RenderResults): Promise<AppliedChange[]>;
-  /** sending -> sent | queued | server-error | bounced (CAS), attempts and suppressions in the same transaction. */
-  recordOutcomes(owner: string, now: number, outcomes: readonly Outcome[]): Promise<AppliedChange[]>;
-  /** recordOutcomes and the hand-offs of finishRendering in one transaction (what a sending worker writes as it goes). */
+  /**
+   * What a sending worker writes as it goes, in one transaction: outcomes (sending -> sent | queued |
+   * server-error | bounced, a CAS, with attempts and suppressions) and the hand-offs of finishRendering.
+   */
   recordProgress(owner: string, now: number, progress: { handOffs: readonly HandOff[]; outcomes: readonly Outcome[] }): Promise<AppliedChange[]>;
   /**
    * Gives back rows this owner claimed but has not handed to SMTP (graceful shutdown, a failed batch),

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { comparableEmail } from '../../core/addresses.js';
 import { canTransition, type OutboxStatus } from '../../core/outbox/lifecycle.js';
 import type { AppliedChange, Outcome } from '../../core/delivery/types.js';
@@ -14,14 +14,8 @@ const chunkSize = 500;
  * Records SMTP outcomes in one statement per chunk: each row leaves `sending`
  * only if it is still leased to `owner` (compare-and-set); every attempt is
  * recorded (the hand-over did happen even if the row moved on meanwhile); a
- * bounce of an address fault adds a suppression. One transaction.
+ * bounce of an address fault adds a suppression. Inside the caller's transaction (record-progress.ts).
  */
-export async function recordOutcomes(db: Kysely<Database>, owner: string, now: number, outcomes: readonly Outcome[]): Promise<AppliedChange[]> {
-  if (outcomes.length === 0) return [];
-  return db.transaction().execute((trx) => recordOutcomesIn(trx, owner, now, outcomes));
-}
-
-/** recordOutcomes inside a transaction the caller holds (see record-progress.ts). */
 export async function recordOutcomesIn(trx: Transaction<Database>, owner: string, now: number, outcomes: readonly Outcome[]): Promise<AppliedChange[]> {
   if (outcomes.length === 0) return [];
   for (const o of outcomes) if (!canTransition('sending', o.status)) throw new Error(`lifecycle forbids sending -> ${o.status}`);
