@@ -10,6 +10,7 @@ import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../dist/config.js';
 import { createMailroom } from '../dist/compose.js';
 import { createLogger } from '../dist/logger.js';
+import { tuneIngestSocket } from '../dist/ingest/socket-options.js';
 
 const total = Number(process.env.BENCH_MESSAGES ?? 2000);
 
@@ -32,7 +33,8 @@ async function bareServer() {
     onAuth: (_a, _s, cb) => cb(null, { user: 'x' }),
     onData(stream, _s, cb) { stream.on('data', () => {}); stream.on('end', () => cb()); },
   });
-  server.server.on('connection', (socket) => socket.setNoDelay(true));
+  // The listener's own socket options (TCP_NODELAY, TCP_QUICKACK), so both sides meet the same TCP.
+  server.server.on('connection', tuneIngestSocket);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: server.server.address().port };
 }

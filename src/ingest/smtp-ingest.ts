@@ -19,6 +19,7 @@ import type { AcceptRequest, Accepted } from '../core/outbox/accept.js';
 import { fingerprint, type Idempotency } from '../core/idempotency/idempotency.js';
 import { isMailroomError } from '../core/errors.js';
 import { smtpError, smtpReplyFor } from './smtp-reply.js';
+import { acksPromptly, tuneIngestSocket } from './socket-options.js';
 import { headerValue, toAcceptRequest } from './to-accept-request.js';
 
 export interface SmtpIngestDeps {
@@ -214,9 +215,10 @@ export async function startSmtpIngest(deps: SmtpIngestDeps): Promise<SmtpIngest>
     },
   });
   server.on('error', (error) => log.error({ err: error }, 'smtp ingest error'));
-  // Replies go out at once: with Nagle's algorithm on, a reply written in pieces waits for the
-  // client's delayed ACK (~40 ms), which capped a pooled client at about 20 messages/s per connection.
-  server.server.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
+  server.server.on('connection', tuneIngestSocket);
+  if (!acksPromptly() && process.platform === 'linux') {
+    log.warn('smtp ingest: the optional package sockopt is missing, so clients that keep Nagle on (nodemailer 7) wait 40 ms per message');
+  }
   boundCommandLines(server, log);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
