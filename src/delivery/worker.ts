@@ -9,7 +9,7 @@ import type { ProjectCache } from './project-cache.js';
 import type { RateLimiter } from './rate-limit.js';
 import { renderBatch, type ReadyToSend, type RenderDeps } from './render-batch.js';
 import { outcomeOf } from './outcome.js';
-import { groupCommit } from './group-commit.js';
+import { groupCommit } from '../core/group-commit.js';
 import type { TransportRegistry } from './transports/registry.js';
 
 export interface WorkerDeps extends RenderDeps {

@@ -3,7 +3,8 @@
  * arrives while it runs goes into the next one. Each item's promise settles
  * when the write that carried it has committed, so grouping never delays an
  * item by more than one write, and never lets the caller go ahead before its
- * own item is on record.
+ * own item is on record. Delivery records hand-offs and outcomes with it; SMTP
+ * ingest commits the messages received together with it.
  *
  * A write starts on the next turn of the event loop, not at once: better-sqlite3
  * runs a whole transaction without yielding, so a write started inside one SMTP
