@@ -7,9 +7,8 @@
  * the same key and message again within 24 h is answered as the first time
  * and stores nothing; another message under the key is refused.
  *
- * Messages that finish arriving together (on several connections) are
- * committed together: one transaction instead of one per message, each
- * message still answered only once its own rows are committed (groupCommit).
+ * Messages that finish arriving together are committed together, each still
+ * answered only once its own rows are committed (grouped-accept.ts).
  *
  * No STARTTLS: run it on loopback or behind a TLS terminator (README).
  */
@@ -20,10 +19,10 @@ import { hasPermission, type Principal } from '../core/auth/permissions.js';
 import type { RequestCounter } from '../core/ratelimit/request-limits.js';
 import { parseMailbox } from '../core/outbox/address.js';
 import type { AcceptRequest, ItemResult } from '../core/outbox/accept.js';
-import { groupCommit } from '../core/group-commit.js';
 import { fingerprint, type Idempotency } from '../core/idempotency/idempotency.js';
 import { isMailroomError } from '../core/errors.js';
 import { smtpError, smtpReplyFor } from './smtp-reply.js';
+import { createGroupedAccept } from './grouped-accept.js';
 import { acksPromptly, tuneIngestSocket } from './socket-options.js';
 import { headerValue, toAcceptRequest } from './to-accept-request.js';
 
@@ -79,54 +78,10 @@ function headerLinesWithinLimit(raw: Buffer): boolean {
   return header.split(/\r?\n/).every((line) => line.length <= maxHeaderLineChars);
 }
 
-/** What became of one message: the ids committed, or why it was refused (a MailroomError) or failed. */
-type Outcome = { ids: string[] } | { error: unknown };
-
-const outcomeOf = (result: ItemResult): Outcome => ('error' in result ? { error: result.error } : { ids: result.accepted.ids });
-
 export async function startSmtpIngest(deps: SmtpIngestDeps): Promise<SmtpIngest> {
   const log = deps.logger.child({ part: 'smtp-ingest' });
 
-  /** One project's messages through the accept use-case, in one transaction. */
-  async function acceptTogether(projectId: string, requests: readonly AcceptRequest[]): Promise<Outcome[]> {
-    return (await deps.acceptEach(projectId, requests)).map(outcomeOf);
-  }
-
-  /**
-   * Messages without an Idempotency-Key, grouped: one accept (one transaction) per project for those
-   * that arrived while the previous group was committing. A message the use-case refuses fails alone;
-   * if the group as a whole fails for another reason than the database being away (a bug one message
-   * trips), each message is tried on its own, so one message cannot fail its neighbours'.
-   * Keyed messages are not grouped: their key is marked committed in their own transaction.
-   */
-  const acceptGrouped = groupCommit(async (items: ReadonlyArray<{ projectId: string; request: AcceptRequest }>): Promise<Outcome[]> => {
-    const outcomes: Outcome[] = new Array<Outcome>(items.length);
-    const byProject = new Map<string, number[]>();
-    items.forEach((item, i) => byProject.set(item.projectId, [...(byProject.get(item.projectId) ?? []), i]));
-    for (const [projectId, indexes] of byProject) {
-      const requests = indexes.map((i) => items[i]!.request);
-      let results: Outcome[];
-      try {
-        results = await acceptTogether(projectId, requests);
-      } catch (error) {
-        const unavailable = isMailroomError(error) && error.kind === 'unavailable';
-        if (requests.length === 1 || unavailable) {
-          results = requests.map(() => ({ error }));
-        } else {
-          results = [];
-          for (const request of requests) results.push(await acceptTogether(projectId, [request]).then((r) => r[0]!, (alone: unknown) => ({ error: alone })));
-        }
-      }
-      results.forEach((outcome, k) => (outcomes[indexes[k]!] = outcome));
-    }
-    return outcomes;
-  });
-
-  function committed(outcome: Outcome): string[] {
-    if ('error' in outcome) throw outcome.error;
-    return outcome.ids;
-  }
-
+  const accept = createGroupedAccept(deps.acceptEach);
   const inFlight = new Set<Promise<void>>();
   let closing = false;
   const failuresByConnection = new Map<string, number>();
@@ -167,7 +122,7 @@ export async function startSmtpIngest(deps: SmtpIngestDeps): Promise<SmtpIngest>
     const request = toAcceptRequest(parsed, rcptTo);
     const key = headerValue(parsed, 'idempotency-key') ?? headerValue(parsed, 'resend-idempotency-key');
     if (key === undefined) {
-      const ids = committed(await acceptGrouped({ projectId, request }));
+      const ids = await accept.grouped(projectId, request);
       log.info({ projectId, messages: ids.length, replayed: false }, 'smtp message accepted');
       return `OK: queued as ${ids.join(' ')}`;
     }
@@ -175,7 +130,7 @@ export async function startSmtpIngest(deps: SmtpIngestDeps): Promise<SmtpIngest>
     const hash = fingerprint('SMTP', { rcptTo, raw: raw.toString('base64') });
     try {
       const { body, replayed } = await deps.idempotency.run(projectId, key, hash, async () => {
-        const ids = committed((await acceptTogether(projectId, [request]))[0]!);
+        const ids = await accept.alone(projectId, request);
         return { status: 250, body: { ids } };
       });
       const ids = (body as { ids: string[] }).ids;
