@@ -100,7 +100,7 @@ async function raw(sinkUrl: string): Promise<number> {
 }
 
 async function mailroom(databaseUrl: string, sinkUrl: string, sink: Awaited<ReturnType<typeof startSink>>, workers: string): Promise<number> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, SMTP_URL: sinkUrl, MAILROOM_WORKERS: workers, MAILROOM_BATCH_SIZE: batch, MAILROOM_SMTP_MAX_CONNECTIONS: String(maxConnections), LOG_LEVEL: 'warn' });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, SMTP_URL: sinkUrl, MAILROOM_WORKERS: workers, MAILROOM_BATCH_SIZE: batch, MAILROOM_SMTP_MAX_CONNECTIONS: String(maxConnections), LOG_LEVEL: 'warn', MAILROOM_MIME_THREADS: process.env.MT ?? '0' });
   const core = await createCore(config, { logger: createLogger('warn') });
   const project = await core.projects.createProject({ name: 'bench', settings: { defaultSender: 'bench@example.com' } });
   await core.enqueue(
