@@ -3,7 +3,11 @@
  * loopback SMTP sink, through Mailroom's workers on SQLite and PostgreSQL, beside
  * nodemailer sending the same messages straight to the same sink in the same run.
  *
- *   npx vite-node bench/deliver.ts [--count 10000] [--workers 4] [--engines sqlite,postgres] [--mime-threads 0]
+ *   npx vite-node bench/deliver.ts [--count 10000] [--workers 4] [--engines sqlite,postgres] [--mime-threads 0] [--broadcast]
+ *
+ * By default every message has its own subject (its own content, rendered on its own). With
+ * --broadcast the messages are one broadcast (one shared content, as POST /mail/broadcast accepts
+ * it) and raw nodemailer sends the same subject and body to each recipient.
  *
  * Beside each rate: peak RSS and this process's CPU time per message (user + system, all threads;
  * not PostgreSQL's), which a loaded machine distorts less than the rate.
@@ -33,6 +37,8 @@ const workersFor = (engine: string) => arg('workers', engine === 'sqlite' ? '1' 
 const batch = arg('batch', '200');
 const engines = arg('engines', 'sqlite,postgres').split(',');
 const maxConnections = 5;
+const broadcast = process.argv.includes('--broadcast');
+const subjectOf = (i: number) => (broadcast ? 'Your weekly digest' : `Digest ${i}`);
 const html = '<h1>Your weekly digest</h1><p>Hello <b>reader</b>, here is what happened this week.</p><ul><li>One</li><li>Two</li></ul>';
 
 /** Counts complete messages; nothing else, so the sink costs the same for both senders. */
@@ -106,7 +112,7 @@ async function raw(sinkUrl: string): Promise<Run> {
   const cpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: count }, (_, i) =>
-      transport.sendMail({ from: 'bench@example.com', to: `r${i}@example.com`, subject: `Digest ${i}`, html, text: textPartOf(html), messageId: `<${i}@bench>` }),
+      transport.sendMail({ from: 'bench@example.com', to: `r${i}@example.com`, subject: subjectOf(i), html, text: textPartOf(html), messageId: `<${i}@bench>` }),
     ),
   );
   const seconds = (performance.now() - started) / 1000;
@@ -119,10 +125,12 @@ async function mailroom(databaseUrl: string, sinkUrl: string, sink: Awaited<Retu
   const config = loadConfig({ DATABASE_URL: databaseUrl, SMTP_URL: sinkUrl, MAILROOM_WORKERS: workers, MAILROOM_BATCH_SIZE: batch, MAILROOM_SMTP_MAX_CONNECTIONS: String(maxConnections), LOG_LEVEL: 'warn', MAILROOM_MIME_THREADS: arg('mime-threads', '0') });
   const core = await createCore(config, { logger: createLogger('warn') });
   const project = await core.projects.createProject({ name: 'bench', settings: { defaultSender: 'bench@example.com' } });
-  await core.enqueue(
-    project.project_id,
-    Array.from({ length: count }, (_, i) => ({ source: 'broadcast', recipient: { email: `r${i}@example.com` }, subject: `Digest ${i}`, html })),
-  );
+  const addresses = Array.from({ length: count }, (_, i) => `r${i}@example.com`);
+  if (broadcast) {
+    await core.accept.accept(project.project_id, { source: 'broadcast', to: addresses.map((email) => ({ email })), subject: subjectOf(0), content: { kind: 'body', html }, copies: 'refused', transactional: false });
+  } else {
+    await core.enqueue(project.project_id, addresses.map((email, i) => ({ source: 'broadcast', recipient: { email }, subject: subjectOf(i), html })));
+  }
   // Accepted = committed; the clock starts when the workers do.
   sink.reset();
   const started = performance.now();
@@ -147,7 +155,7 @@ async function postgresUrl(): Promise<{ url: string; stop: () => Promise<void> }
 }
 
 const sink = await startSink();
-console.log(`bench/deliver: ${count} messages, batches of ${batch}, ${maxConnections} SMTP connections, loopback sink`);
+console.log(`bench/deliver: ${count} messages${broadcast ? ' (one broadcast)' : ''}, batches of ${batch}, ${maxConnections} SMTP connections, loopback sink`);
 for (const engine of engines) {
   sink.reset();
   const baseline = await withPeakRss(() => raw(sink.url));
