@@ -28,7 +28,11 @@ export async function browseOutbox(
   if (filter.recipientAddress) ids = ids.where(key, '=', sql<string>`lower(${filter.recipientAddress})`).where('recipient_email', '=', filter.recipientAddress);
   if (filter.recipient) ids = ids.where(key, '>=', filter.recipient).where(key, '<', prefixUpperBound(filter.recipient));
   if (filter.source) ids = ids.where('source', '=', filter.source);
-  if (filter.batchId) ids = ids.where('batch_id', '=', filter.batchId);
+  // The batch id is stored once per send, on its content.
+  if (filter.batchId) {
+    const batchId = filter.batchId;
+    ids = ids.where('content_id', 'in', (eb) => eb.selectFrom('outbox_contents').select('id').where('project_id', '=', projectId).where('batch_id', '=', batchId));
+  }
   if (filter.createdFrom !== undefined) ids = ids.where('created_at', '>=', filter.createdFrom);
   if (filter.createdTo !== undefined) ids = ids.where('created_at', '<=', filter.createdTo);
   if (position && 'before' in position) {
@@ -55,7 +59,7 @@ export async function browseOutbox(
       'm.status',
       'm.skip_reason',
       'm.source',
-      'm.batch_id',
+      'c.batch_id',
       'm.recipient_email',
       'm.recipient_user_id',
       'c.from_address',
