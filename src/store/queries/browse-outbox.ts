@@ -8,10 +8,10 @@ import type { Database } from '../schema.js';
 /**
  * One page of outbox summaries, newest first. Without a recipient filter it walks the
  * (project_id, created_at, id, status) index and stops at the page's end. With one, the
- * page's ids come from the (project_id, lower(recipient), created_at, id) index alone (an
- * exact address or a prefix is one range of it), so the cost follows the number of matches
- * and never reads a row per match; only the page's rows are read. Bodies are never read:
- * a list page of 50 rows stays a few kilobytes. Rows come newest first either way.
+ * matches come from the (project_id, lower(recipient)) index (an exact address or a prefix
+ * is one range of it) and are sorted newest first from their rows, so the cost follows the
+ * number of matches (migration 0015 took created_at and id out of that index: every accepted
+ * message writes it). Bodies are never read: a list page of 50 rows stays a few kilobytes.
  */
 export async function browseOutbox(
   db: Kysely<Database>,
