@@ -149,6 +149,10 @@ describe.each(engineKinds)('upgrade to per-send fields on the content on %s', (e
       expect(outbox.statusCode, outbox.body).toBe(200);
       // The worker sends the stored Message-ID.
       expect((await m.core.store.outbox.getMessage(projectId, 'm-b1'))?.messageIdHeader).toBe('<m-b1@old.example>');
+      // The narrowed recipient index (0015) still finds an address, and a prefix.
+      const byAddress = (await m.request({ method: 'GET', url: '/mail/emails?to=r1@example.com', headers: auth })).json();
+      expect(byAddress.emails.map((e: { id: string }) => e.id)).toEqual(['m-b2']);
+      expect((await m.core.outboxBrowser.list(projectId, { recipient: 'r' }, 10)).items.map((s: { id: string }) => s.id)).toEqual(['m-single', 'm-b2', 'm-b1']);
       const inBatch = await m.core.outboxBrowser.list(projectId, { batchId }, 10);
       expect(inBatch.items.map((s: { id: string }) => s.id)).toEqual(['m-b2', 'm-b1']);
 
