@@ -175,8 +175,15 @@ export function createOutboxStore(db: Kysely<Database>, raw?: BetterSqlite3.Data
         const contentColumns = usedColumns(contentRows);
         await bulkInsert(trx, raw, 'outbox_contents', contentColumns, contentRows.map((r) => contentColumns.map((c) => r[c])), insertChunk);
         const columns = usedMessageColumns(sends, projectId, now);
+        const values = columns.map(([, value]) => value);
         const rows: unknown[][] = [];
-        for (const s of sends) for (const m of s.messages) rows.push(columns.map(([, value]) => value(s, m, projectId, now)));
+        for (const s of sends) {
+          for (const m of s.messages) {
+            const row = new Array<unknown>(values.length);
+            for (let c = 0; c < values.length; c++) row[c] = values[c]!(s, m, projectId, now);
+            rows.push(row);
+          }
+        }
         await bulkInsert(trx, raw, 'outbox_messages', columns.map(([name]) => name), rows, insertChunk);
         // The first history entry is the row's accepted_status at created_at: no transition row per recipient.
         // The messages' first EMAIL_STATUS events commit with them (transactional outbox).
