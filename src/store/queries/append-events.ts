@@ -43,13 +43,23 @@ function idPayloads(ids: readonly number[]): string[] {
   return payloads;
 }
 
-/** Deliveries for every enabled endpoint of the events' projects subscribed to their topics. */
-async function insertDeliveries(trx: Kysely<Database>, events: readonly StoredEvent[], now: number): Promise<void> {
+interface Subscription {
+  id: string;
+  projectId: string;
+  topics: Set<string>;
+}
+
+/** The enabled endpoints of the events' projects; looked up before the order lock is taken, so it is not held for it. */
+async function subscriptionsFor(trx: Kysely<Database>, events: readonly NewPublicEvent[]): Promise<Subscription[]> {
   const projects = [...new Set(events.filter((e) => e.topic !== null).map((e) => e.projectId))];
-  if (projects.length === 0) return;
+  if (projects.length === 0) return [];
   const hooks = await trx.selectFrom('webhooks').select(['id', 'project_id', 'events']).where('enabled', '=', 1).where('project_id', 'in', projects).execute();
-  if (hooks.length === 0) return;
-  const subscribed = hooks.map((h) => ({ id: h.id, projectId: h.project_id, topics: new Set(parseJson<string[]>(h.events, [])) }));
+  return hooks.map((h) => ({ id: h.id, projectId: h.project_id, topics: new Set(parseJson<string[]>(h.events, [])) }));
+}
+
+/** Deliveries for every subscribed endpoint of the events' projects. */
+async function insertDeliveries(trx: Kysely<Database>, subscribed: readonly Subscription[], events: readonly StoredEvent[], now: number): Promise<void> {
+  if (subscribed.length === 0) return;
   const rows: Insertable<WebhookDeliveriesTable>[] = [];
   for (const event of events) {
     if (event.topic === null) continue;
@@ -118,11 +128,18 @@ function toLogRows(events: readonly NewPublicEvent[]): LogRow[] {
   return rows;
 }
 
-/** The next event id; callers hold the append order (SQLite's one writer, PostgreSQL's advisory lock). */
-async function nextEventId(trx: Kysely<Database>, postgres: boolean): Promise<number> {
+/**
+ * The first of `count` consecutive event ids, drawn in append order: on SQLite its one
+ * writer gives the order; on PostgreSQL the order lock, taken in the same statement
+ * (one round trip, as the lock is held until COMMIT).
+ */
+async function drawEventIds(trx: Kysely<Database>, postgres: boolean, count: number): Promise<number> {
   if (postgres) {
-    const { rows } = await sql<{ id: string }>`select nextval(pg_get_serial_sequence('events', 'id')) as id`.execute(trx);
-    return Number(rows[0]!.id);
+    const { rows } = await sql<{ first: string }>`
+      with ordered as materialized (select pg_advisory_xact_lock(${eventOrderLock}, hashtext(current_schema())))
+      select setval(pg_get_serial_sequence('events', 'id'), nextval(pg_get_serial_sequence('events', 'id')) + ${count} - 1) - ${count} + 1 as first
+        from ordered`.execute(trx);
+    return Number(rows[0]!.first);
   }
   // AUTOINCREMENT never reuses an id: the next one is past both the sequence and the largest id held.
   const { rows } = await sql<{ id: number }>`select max(coalesce((select seq from sqlite_sequence where name = 'events'), 0), coalesce((select max(id) from events), 0)) + 1 as id`.execute(trx);
@@ -133,12 +150,11 @@ async function nextEventId(trx: Kysely<Database>, postgres: boolean): Promise<nu
 export async function appendEvents(trx: Kysely<Database>, events: readonly NewPublicEvent[], now: number): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
   const postgres = isPostgres(trx);
-  if (postgres) await sql`select pg_advisory_xact_lock(${eventOrderLock}, hashtext(current_schema()))`.execute(trx);
+  const subscribed = await subscriptionsFor(trx, events);
   const rows = toLogRows(events);
-  // Ids are drawn here, in order, so a span's ids are consecutive; a row's id is its last event's id.
-  let next = await nextEventId(trx, postgres);
   const total = rows.reduce((n, r) => n + r.count, 0);
-  if (postgres && total > 1) await sql`select setval(pg_get_serial_sequence('events', 'id'), ${next + total - 1})`.execute(trx);
+  // Ids are drawn here, in order, so a span's ids are consecutive; a row's id is its last event's id.
+  let next = await drawEventIds(trx, postgres, total);
   const stored: StoredEvent[] = [];
   const notified: number[] = [];
   const values = rows.map((r) => {
@@ -161,15 +177,17 @@ export async function appendEvents(trx: Kysely<Database>, events: readonly NewPu
     };
   });
   for (let i = 0; i < values.length; i += insertChunk) {
-    await trx.insertInto('events').values(values.slice(i, i + insertChunk)).execute();
+    const chunk = values.slice(i, i + insertChunk);
+    if (postgres && i + insertChunk >= values.length) {
+      // The last chunk carries the NOTIFY (delivered to listeners only when this transaction commits):
+      // one round trip less while the order lock is held. A span is announced by its row id; readers expand it (event-log.ts).
+      await trx
+        .with('appended', (db) => db.insertInto('events').values(chunk))
+        .selectFrom(sql<string>`unnest(${idPayloads(notified)}::text[])`.as('payload'))
+        .select(sql<string>`pg_notify(${eventsChannelSql}, payload)`.as('notified'))
+        .execute();
+    } else await trx.insertInto('events').values(chunk).execute();
   }
-  await insertDeliveries(trx, stored, now);
-  if (postgres) {
-    // Delivered to listeners only when this transaction commits.
-    // A span is announced by its row id; readers expand it (event-log.ts).
-    for (const payload of idPayloads(notified)) {
-      await sql`select pg_notify(${eventsChannelSql}, ${payload})`.execute(trx);
-    }
-  }
+  await insertDeliveries(trx, subscribed, stored, now);
   return stored;
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { canTransition, type OutboxStatus } from '../../core/outbox/lifecycle.js';
-import type { AppliedChange, RenderResults } from '../../core/delivery/types.js';
+import type { AppliedChange, HandOff, RenderResults } from '../../core/delivery/types.js';
 import type { Database } from '../schema.js';
 import { recordTransitions } from './record-transitions.js';
 import { text, valuesCte } from './values-cte.js';
@@ -31,13 +31,40 @@ async function casFromRendering(
 /** Four values a row; well inside SQLite's bound-parameter limit. */
 const chunkSize = 500;
 
-/** rendering -> skipped | render-error | sending, in one transaction. */
+/**
+ * rendering -> skipped | render-error | sending, in one transaction with the status history and events;
+ * the text part the `upcoming` hand-offs share through their content is kept on the content.
+ */
 export async function finishRendering(db: Kysely<Database>, owner: string, now: number, results: RenderResults): Promise<AppliedChange[]> {
-  return db.transaction().execute((trx) => finishRenderingIn(trx, owner, now, results));
+  return db.transaction().execute(async (trx) => {
+    await keepSharedText(trx, [...results.handOffs, ...(results.upcoming ?? [])]);
+    const applied = await applyRendering(trx, owner, now, results);
+    await recordTransitions(trx, applied.map((c) => ({ messageId: c.id, projectId: c.projectId, status: c.status, reason: c.reason, at: now })));
+    return applied;
+  });
 }
 
-/** finishRendering inside a transaction the caller holds (see record-progress.ts). */
-export async function finishRenderingIn(trx: Transaction<Database>, owner: string, now: number, results: RenderResults): Promise<AppliedChange[]> {
+/**
+ * The text part made from an html body with no template and no variables is the same for every
+ * recipient: it is kept once, on the shared content (hand-offs then store it only where it differs).
+ */
+async function keepSharedText(trx: Transaction<Database>, rendered: readonly HandOff[]): Promise<void> {
+  for (let i = 0; i < rendered.length; i += chunkSize) {
+    const v = valuesCte('v', ['id', 'body'], rendered.slice(i, i + chunkSize).map((h) => [text(h.id), text(h.text)]));
+    await sql`
+      with ${v}
+      update outbox_contents
+         set rendered_text = (select v.body from v join outbox_messages m on m.id = v.id where m.content_id = outbox_contents.id limit 1)
+       where rendered_text is null and text_body is null and template_id is null and template_variables is null
+         and id in (select m.content_id from v join outbox_messages m on m.id = v.id)`.execute(trx);
+  }
+}
+
+/**
+ * The compare-and-sets of finishRendering inside a transaction the caller holds, without the
+ * status history: the caller records it once for everything it wrote (see record-progress.ts).
+ */
+export async function applyRendering(trx: Transaction<Database>, owner: string, now: number, results: RenderResults): Promise<AppliedChange[]> {
   const applied: AppliedChange[] = [];
   const ended = { lease_owner: null, lease_expires_at: null, updated_at: now };
   for (const skip of results.skips) {
@@ -52,14 +79,6 @@ export async function finishRenderingIn(trx: Transaction<Database>, owner: strin
   for (let i = 0; i < results.handOffs.length; i += chunkSize) {
     const chunk = results.handOffs.slice(i, i + chunkSize);
     const v = valuesCte('v', ['id', 'subject', 'html', 'body'], chunk.map((h) => [text(h.id), text(h.subject), text(h.html), text(h.text)]));
-    // The text part made from an html body with no template and no variables is the same for every
-    // recipient: it is kept once, on the shared content.
-    await sql`
-      with ${v}
-      update outbox_contents
-         set rendered_text = (select v.body from v join outbox_messages m on m.id = v.id where m.content_id = outbox_contents.id limit 1)
-       where rendered_text is null and text_body is null and template_id is null and template_variables is null
-         and id in (select m.content_id from v join outbox_messages m on m.id = v.id)`.execute(trx);
     // From here on a crash may mean the mail went out: recovery treats these rows differently.
     // Rendered output is kept on the message only where it differs from the shared content.
     const { rows } = await sql<{ id: string; project_id: string }>`
@@ -75,6 +94,5 @@ export async function finishRenderingIn(trx: Transaction<Database>, owner: strin
       returning outbox_messages.id, outbox_messages.project_id`.execute(trx);
     for (const r of rows) applied.push({ id: r.id, projectId: r.project_id, status: 'sending', reason: null });
   }
-  await recordTransitions(trx, applied.map((c) => ({ messageId: c.id, projectId: c.projectId, status: c.status, reason: c.reason, at: now })));
   return applied;
 }

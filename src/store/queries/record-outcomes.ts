@@ -4,7 +4,6 @@ import { canTransition, type OutboxStatus } from '../../core/outbox/lifecycle.js
 import type { AppliedChange, Outcome } from '../../core/delivery/types.js';
 import type { Database } from '../schema.js';
 import { insertAttempts } from './insert-attempts.js';
-import { recordTransitions } from './record-transitions.js';
 import { bigint, text, valuesCte } from './values-cte.js';
 
 /** Six values a row; well inside SQLite's bound-parameter limit. */
@@ -14,9 +13,10 @@ const chunkSize = 500;
  * Records SMTP outcomes in one statement per chunk: each row leaves `sending`
  * only if it is still leased to `owner` (compare-and-set); every attempt is
  * recorded (the hand-over did happen even if the row moved on meanwhile); a
- * bounce of an address fault adds a suppression. Inside the caller's transaction (record-progress.ts).
+ * bounce of an address fault adds a suppression. Inside the caller's transaction, which records the
+ * status history of what applied (record-progress.ts).
  */
-export async function recordOutcomesIn(trx: Transaction<Database>, owner: string, now: number, outcomes: readonly Outcome[]): Promise<AppliedChange[]> {
+export async function applyOutcomes(trx: Transaction<Database>, owner: string, now: number, outcomes: readonly Outcome[]): Promise<AppliedChange[]> {
   if (outcomes.length === 0) return [];
   for (const o of outcomes) if (!canTransition('sending', o.status)) throw new Error(`lifecycle forbids sending -> ${o.status}`);
   const byId = new Map(outcomes.map((o) => [o.id, o]));
@@ -62,6 +62,5 @@ export async function recordOutcomesIn(trx: Transaction<Database>, owner: string
     }
   }
   await insertAttempts(trx, outcomes.map((o) => ({ messageId: o.id, ...o.attempt })));
-  await recordTransitions(trx, applied.map((c) => ({ messageId: c.id, projectId: c.projectId, status: c.status, reason: c.reason, at: now })));
   return applied;
 }

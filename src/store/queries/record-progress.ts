@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { AppliedChange, HandOff, Outcome } from '../../core/delivery/types.js';
 import type { Database } from '../schema.js';
-import { finishRenderingIn } from './finish-rendering.js';
-import { recordOutcomesIn } from './record-outcomes.js';
+import { applyRendering } from './finish-rendering.js';
+import { applyOutcomes } from './record-outcomes.js';
+import { recordTransitions } from './record-transitions.js';
 
 /**
  * Outcomes of messages that came back and hand-offs of messages about to go
- * out, in one transaction: a worker's writes while it sends are these two, and
- * a commit (not the statements) is what each write costs, most of all on SQLite.
+ * out, in one transaction with one status-history append for both: a worker's
+ * writes while it sends are these two, and on SQLite a commit, on PostgreSQL a
+ * round trip (the event order lock is held until COMMIT), is what each costs.
  */
 export async function recordProgress(
   db: Kysely<Database>,
@@ -16,8 +18,12 @@ export async function recordProgress(
   progress: { handOffs: readonly HandOff[]; outcomes: readonly Outcome[] },
 ): Promise<AppliedChange[]> {
   if (progress.handOffs.length === 0 && progress.outcomes.length === 0) return [];
-  return db.transaction().execute(async (trx) => [
-    ...(await recordOutcomesIn(trx, owner, now, progress.outcomes)),
-    ...(await finishRenderingIn(trx, owner, now, { skips: [], renderErrors: [], handOffs: [...progress.handOffs] })),
-  ]);
+  return db.transaction().execute(async (trx) => {
+    const applied = [
+      ...(await applyOutcomes(trx, owner, now, progress.outcomes)),
+      ...(await applyRendering(trx, owner, now, { skips: [], renderErrors: [], handOffs: [...progress.handOffs] })),
+    ];
+    await recordTransitions(trx, applied.map((c) => ({ messageId: c.id, projectId: c.projectId, status: c.status, reason: c.reason, at: now })));
+    return applied;
+  });
 }
