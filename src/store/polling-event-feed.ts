@@ -28,6 +28,9 @@ export function createPollingEventFeed(log: EventLog, intervalMs: number, onErro
           deliver(events);
         }
         if (events.length < page || stopped) break;
+        // Let I/O in between pages: SQLite reads complete without leaving the microtask queue, so a
+        // 100,000-event catch-up after a broadcast otherwise held back that broadcast's own answer.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } while (again && !stopped);
   }

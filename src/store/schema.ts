@@ -45,7 +45,6 @@ export interface OutboxMessagesTable {
   project_id: string;
   /** Which endpoint created it: send-email, mail, batch, broadcast, resend, verification. */
   source: string;
-  batch_id: string | null;
   status: OutboxStatus;
   /**
    * The status the message was accepted in: its first history entry (at created_at), kept on the row
@@ -80,6 +79,10 @@ export interface OutboxMessagesTable {
   lease_expires_at: number | null;
   /** Set just before the message is handed to SMTP; a crash after it may mean the mail went out. */
   handed_off_at: number | null;
+  /**
+   * The Message-ID of a message accepted before migration 0014; later ones take theirs from the
+   * content (`message_id_header`, or `<id@message_id_domain>`: see core/outbox/message-id.ts).
+   */
   message_id_header: string | null;
   smtp_response: string | null;
   smtp_queue_id: string | null;
@@ -106,6 +109,12 @@ export interface OutboxContentsTable {
   attachments: string | null;
   /** The text part made from the html, when it does not depend on the recipient (no template, no variables). */
   rendered_text: string | null;
+  /** The batch of the send these messages came from (/mail/batch, /mail/broadcast); added by 0014. */
+  batch_id: string | null;
+  /** A client's Message-ID (SMTP ingest), the same on every message of the send; added by 0014. */
+  message_id_header: string | null;
+  /** Otherwise each message's Message-ID is `<id@message_id_domain>`; added by 0014. */
+  message_id_domain: string | null;
   created_at: number;
   /** Set when retention removed the bodies and attachments. */
   pruned_at: number | null;

@@ -92,8 +92,13 @@ describe('worker processes', () => {
       });
       // The last outcomes are recorded just after the sink has the mail.
       const rows = await eventually(async () => {
-        const all = await db.selectFrom('outbox_messages').select(['id', 'status', 'message_id_header']).execute();
-        return all.every((r) => r.status === 'sent') ? all : undefined;
+        // The Message-ID is made from the id and the domain kept with the shared content (migration 0014).
+        const all = await db
+          .selectFrom('outbox_messages as m')
+          .innerJoin('outbox_contents as c', 'c.id', 'm.content_id')
+          .select(['m.id', 'm.status', 'c.message_id_domain'])
+          .execute();
+        return all.every((r) => r.status === 'sent') ? all.map((r) => ({ ...r, message_id_header: `<${r.id}@${r.message_id_domain}>` })) : undefined;
       }, 20_000);
       expect(new Set(rows.map((r) => r.message_id_header))).toEqual(new Set(counts(sink).keys()));
       const interrupted = await db.selectFrom('delivery_attempts').select('message_id').where('outcome', '=', 'interrupted').execute();

@@ -21,7 +21,7 @@ import { committedEntry, type CommittedUnit, type Enqueue, type RecipientPart, t
 import { sendLimits } from './limits.js';
 import type { OutboxEntry } from './query.js';
 import type { RenderTypedContent } from './typed-send.js';
-import type { Attachment, OutboxStore, SharedContent } from './types.js';
+import type { Attachment, OutboxStore, SendSettings, SharedContent } from './types.js';
 import { validateContent, validateCopies, validateScheduledAt, validateSubject } from './validate-message.js';
 
 export type SendContent =
@@ -212,7 +212,7 @@ export function createAccept(deps: AcceptDeps) {
       });
     }
     const { users, emails } = await resolveRecipients(projectId, request);
-    const common = {
+    const send: SendSettings = {
       source: request.source,
       batchId: request.batchId ?? null,
       priority: request.priority ?? 0,
@@ -223,13 +223,15 @@ export function createAccept(deps: AcceptDeps) {
     // A typed template was rendered in one language: that is the messages' locale unless the request names one.
     const c = request.content;
     const locale = request.locale ?? (c.kind === 'typed' ? c.locale : c.kind === 'template' ? (parseTypedTemplateRef(c.templateId)?.locale ?? null) : null);
+    // Only what is each recipient's own; a broadcast builds 100,000 of these. cc and bcc are set on the first below.
+    const none: string[] = [];
     const recipients: RecipientPart[] = [
-      ...users.map((u) => ({ ...common, recipient: { userId: u.id }, recipientName: null, locale: locale ?? u.locale, cc: [], bcc: [] })),
-      ...emails.map((e) => ({ ...common, recipient: { email: e.email }, recipientName: e.name || null, locale, cc: [], bcc: [] })),
+      ...users.map((u): RecipientPart => ({ recipient: { userId: u.id }, recipientName: null, cc: none, bcc: none, locale: locale ?? u.locale })),
+      ...emails.map((e): RecipientPart => ({ recipient: { email: e.email }, recipientName: e.name || null, cc: none, bcc: none, locale })),
     ];
     // Each `to` gets its own message; cc and bcc ride on the first only, so each of them gets one copy.
-    if (recipients[0]) Object.assign(recipients[0], copies);
-    return { unit: { content, recipients }, userIds: users.map((u) => u.id), draftId: content.draftId };
+    if (recipients[0]) recipients[0] = { ...recipients[0], ...copies };
+    return { unit: { content, send, recipients }, userIds: users.map((u) => u.id), draftId: content.draftId };
   }
 
   function accepted(projectId: string, prepared: Prepared, unit: CommittedUnit): Accepted {

@@ -43,12 +43,29 @@ const label = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 // The common shape takes a fast path; anything else goes through the parser.
 const plain = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
-function asciiDomain(domain: string): string | undefined {
+function checkDomain(domain: string): string | undefined {
   const ascii = domainToASCII(domain);
   if (!ascii || ascii.length > 253) return undefined;
   const labels = ascii.split('.');
   if (labels.length < 2 || !labels.every((l) => label.test(l))) return undefined;
   return ascii;
+}
+
+/**
+ * Domains recur (a broadcast's 100,000 addresses share a few hundred), so each one's
+ * IDN conversion and label check is remembered; the cache starts over when full.
+ */
+const domains = new Map<string, string | null>();
+const maxDomains = 10_000;
+
+function asciiDomain(domain: string): string | undefined {
+  let ascii = domains.get(domain);
+  if (ascii === undefined) {
+    if (domains.size >= maxDomains) domains.clear();
+    ascii = checkDomain(domain) ?? null;
+    domains.set(domain, ascii);
+  }
+  return ascii ?? undefined;
 }
 
 function checkAddress(address: string): string | undefined {

@@ -4,8 +4,9 @@ import type { EventBus } from '../events.js';
 import { claimedIdempotencyKey } from '../idempotency/idempotency.js';
 import type { OutboxEntry } from './query.js';
 import { waitingStatus } from './lifecycle.js';
-import { timeOrderedId } from './time-ordered-id.js';
-import type { ContentToInsert, MessageToInsert, NewMessage, OutboxStore, RecipientPart, SharedContent } from './types.js';
+import { messageIdFor } from './message-id.js';
+import { timeOrderedIds } from './time-ordered-id.js';
+import type { MessageToInsert, NewMessage, OutboxStore, RecipientPart, SendSettings, SendToInsert, SharedContent } from './types.js';
 
 export type { RecipientPart } from './types.js';
 
@@ -18,59 +19,48 @@ export interface EnqueueDeps {
 }
 
 
-/** One validated request: its shared content once, and a message per recipient. */
+/** One validated request: its shared content and settings once, and a part per recipient. */
 export interface Unit {
   content: SharedContent;
+  send: SendSettings;
   recipients: readonly RecipientPart[];
 }
 
 /** A unit as committed: the content with its id, and each message as inserted. */
-export interface CommittedUnit {
-  content: ContentToInsert;
-  messages: MessageToInsert[];
+export interface CommittedUnit extends SendToInsert {
   at: number;
 }
 
 /**
- * The commit under every send path (accept.ts): ids, first status and
- * Message-ID are given here, contents and messages go to the store in one
+ * The commit under every send path (accept.ts): ids, first status and the
+ * Message-ID domain are given here, contents and messages go to the store in one
  * transaction. Returns once everything is committed; workers take it from there.
  */
 export function createEnqueue(deps: EnqueueDeps) {
   return async function commit(projectId: string, units: readonly Unit[]): Promise<CommittedUnit[]> {
     const now = deps.clock.now();
-    const committed: CommittedUnit[] = units.map((unit) => ({
-      at: now,
-      content: { ...unit.content, id: randomUUID() },
-      messages: [],
-    }));
-    units.forEach((unit, u) => {
-      const contentId = committed[u]!.content.id;
-      // Ids of one millisecond differ only in random bits: sorted, they follow the request's order, so the
-      // first recipient (who carries cc and bcc) has the smallest id and stands for the send (sends.ts).
-      const ids = unit.recipients.map(() => timeOrderedId(now)).sort();
-      for (const [index, part] of unit.recipients.entries()) {
-        const id = ids[index]!;
-        const runAt = part.scheduledAt && part.scheduledAt > now ? part.scheduledAt : now;
-        committed[u]!.messages.push({
-          ...part,
-          id,
-          contentId,
-          runAt,
-          status: waitingStatus(runAt, now),
-          // Fixed at acceptance so every retry of this message carries the same Message-ID.
-          messageIdHeader: part.messageIdHeader ?? `<${id}@${deps.messageIdDomain}>`,
-        });
-      }
+    const committed: CommittedUnit[] = units.map((unit) => {
+      const runAt = unit.send.scheduledAt && unit.send.scheduledAt > now ? unit.send.scheduledAt : now;
+      // Ascending ids of one millisecond follow the request's order, so the first recipient (who
+      // carries cc and bcc) has the smallest id and stands for the send (sends.ts).
+      const ids = timeOrderedIds(now, unit.recipients.length);
+      return {
+        at: now,
+        content: { ...unit.content, id: randomUUID() },
+        send: unit.send,
+        status: waitingStatus(runAt, now),
+        runAt,
+        messageIdDomain: deps.messageIdDomain,
+        messages: unit.recipients.map((p, i) => ({ id: ids[i]!, recipient: p.recipient, recipientName: p.recipientName, cc: p.cc, bcc: p.bcc, locale: p.locale })),
+      };
     });
-    const messages = committed.flatMap((c) => c.messages);
-    if (messages.length === 0) return committed;
-    const contents = committed.filter((c) => c.messages.length > 0).map((c) => c.content);
-    await deps.store.insertMessages(projectId, contents, messages, now, claimedIdempotencyKey());
+    const sends = committed.filter((c) => c.messages.length > 0);
+    if (sends.length === 0) return committed;
+    await deps.store.insertMessages(projectId, sends, now, claimedIdempotencyKey());
     let due = 0;
-    for (const row of messages) {
-      deps.events.emit('email:status', { projectId, messageId: row.id, status: row.status, reason: null, at: now });
-      if (row.status === 'queued') due++;
+    for (const unit of sends) {
+      for (const m of unit.messages) deps.events.emit('email:status', { projectId, messageId: m.id, status: unit.status, reason: null, at: now });
+      if (unit.status === 'queued') due += unit.messages.length;
     }
     if (due > 0) deps.events.emit('outbox:work', { projectId, count: due });
     return committed;
@@ -82,18 +72,19 @@ export type Enqueue = ReturnType<typeof createEnqueue>;
 /** A committed message as the read APIs show it, built from what was written (no read-back query). */
 export function committedEntry(unit: CommittedUnit, m: MessageToInsert, projectId: string): OutboxEntry {
   const c = unit.content;
+  const s = unit.send;
   return {
     id: m.id,
     contentId: c.id,
     projectId,
-    source: m.source,
-    batchId: m.batchId,
-    status: m.status,
+    source: s.source,
+    batchId: s.batchId,
+    status: unit.status,
     skipReason: null,
     lastError: null,
     isPaused: false,
-    priority: m.priority,
-    transactional: m.transactional,
+    priority: s.priority,
+    transactional: s.transactional,
     recipientUserId: 'userId' in m.recipient ? m.recipient.userId : null,
     recipientEmail: 'email' in m.recipient ? m.recipient.email : null,
     recipientName: m.recipientName,
@@ -114,17 +105,17 @@ export function committedEntry(unit: CommittedUnit, m: MessageToInsert, projectI
     renderedSubject: null,
     renderedHtml: null,
     renderedText: null,
-    runAt: m.runAt,
-    scheduledAt: m.scheduledAt,
+    runAt: unit.runAt,
+    scheduledAt: s.scheduledAt,
     attempts: 0,
     handedOffAt: null,
-    messageIdHeader: m.messageIdHeader,
+    messageIdHeader: s.messageIdHeader ?? messageIdFor(m.id, unit.messageIdDomain),
     smtpResponse: null,
     smtpQueueId: null,
     sentAt: null,
     createdAt: unit.at,
     updatedAt: unit.at,
-    transitions: [{ status: m.status, reason: null, at: unit.at }],
+    transitions: [{ status: unit.status, reason: null, at: unit.at }],
     deliveryAttempts: [],
   };
 }
@@ -145,19 +136,14 @@ export function unitOf(m: NewMessage): Unit {
       tags: m.tags ?? null,
       attachments: m.attachments ?? null,
     },
-    recipients: [
-      {
-        source: m.source,
-        batchId: m.batchId ?? null,
-        recipient: m.recipient,
-        recipientName: m.recipientName ?? null,
-        cc: m.cc ?? [],
-        bcc: m.bcc ?? [],
-        locale: m.locale ?? null,
-        priority: m.priority ?? 0,
-        transactional: m.transactional ?? true,
-        scheduledAt: m.scheduledAt ?? null,
-      },
-    ],
+    send: {
+      source: m.source,
+      batchId: m.batchId ?? null,
+      priority: m.priority ?? 0,
+      transactional: m.transactional ?? true,
+      scheduledAt: m.scheduledAt ?? null,
+      messageIdHeader: null,
+    },
+    recipients: [{ recipient: m.recipient, recipientName: m.recipientName ?? null, cc: m.cc ?? [], bcc: m.bcc ?? [], locale: m.locale ?? null }],
   };
 }

@@ -108,40 +108,58 @@ export interface ContentToInsert extends SharedContent {
   id: string;
 }
 
-/** What one recipient's message carries of its own. */
-export interface RecipientPart {
+/**
+ * What every message of one send shares besides its content. Each row keeps the settings its
+ * queries need (source, priority, transactional, scheduled time); the batch id and the Message-ID
+ * are stored once with the content.
+ */
+export interface SendSettings {
+  /** Which endpoint created it: send-email, mail, batch, broadcast, smtp, verification, resend. */
   source: string;
   batchId: string | null;
+  priority: number;
+  transactional: boolean;
+  scheduledAt: number | null;
+  /** The Message-ID header a client wrote (SMTP ingest), the same on every recipient's message; otherwise Mailroom makes one from each id. */
+  messageIdHeader: string | null;
+}
+
+/** What one recipient's message carries of its own. */
+export interface RecipientPart {
   recipient: { userId: string } | { email: string };
   recipientName: string | null;
   cc: string[];
   bcc: string[];
   locale: string | null;
-  priority: number;
-  transactional: boolean;
-  scheduledAt: number | null;
-  /** The Message-ID header a client wrote (SMTP ingest); otherwise Mailroom makes one from the id. */
-  messageIdHeader?: string | null;
 }
 
-/** One recipient's message: only what is its own, and the content it shares. */
+/** One recipient's message: its id and what is its own; the rest is its send's. */
 export interface MessageToInsert extends RecipientPart {
   id: string;
-  contentId: string;
+}
+
+/** One send as it is committed: content and settings once, a message per recipient. */
+export interface SendToInsert {
+  content: ContentToInsert;
+  send: SendSettings;
+  /** Every message of a send starts in the same status at the same due time. */
   status: OutboxStatus;
   runAt: number;
-  messageIdHeader: string;
+  /**
+   * Messages without a client's Message-ID get `<id@messageIdDomain>` (message-id.ts); the domain is
+   * stored with the content, so every retry sends the same header whatever the configuration says later.
+   */
+  messageIdDomain: string;
+  messages: MessageToInsert[];
 }
 
 export interface OutboxStore {
   /**
-   * Inserts the shared contents (identical attachments once per project, by hash),
-   * the messages and their first transition, in one transaction.
+   * Inserts each send's shared content (identical attachments once per project, by hash), its
+   * messages and their first status events, in one transaction. `idempotencyKey`: the request's
+   * claimed key, marked `committed` in the same transaction, so a key can never be taken over by a
+   * retry once its messages exist.
    */
-  /**
-   * One transaction. `idempotencyKey`: the request's claimed key, marked `committed` in the same
-   * transaction, so a key can never be taken over by a retry once its messages exist.
-   */
-  insertMessages(projectId: string, contents: readonly ContentToInsert[], messages: readonly MessageToInsert[], now: number, idempotencyKey?: string): Promise<void>;
+  insertMessages(projectId: string, sends: readonly SendToInsert[], now: number, idempotencyKey?: string): Promise<void>;
   getMessage(projectId: string, id: string): Promise<OutboxMessage | undefined>;
 }

@@ -14,6 +14,8 @@ import * as compactEvents from './0010-compact-events.js';
 import * as acceptedStatus from './0011-accepted-status.js';
 import * as consoleSessions from './0012-console-sessions.js';
 import * as consoleIndexes from './0013-console-indexes.js';
+import * as sendOnContent from './0014-send-on-content.js';
+import * as leanOutboxWrites from './0015-lean-outbox-writes.js';
 
 type Step = (db: Kysely<any>, dialect: MigrationDialect) => Promise<void>;
 
@@ -35,6 +37,8 @@ const steps: Record<string, { up: Step; down?: Step }> = {
   '0011-accepted-status': acceptedStatus,
   '0012-console-sessions': consoleSessions,
   '0013-console-indexes': consoleIndexes,
+  '0014-send-on-content': sendOnContent,
+  '0015-lean-outbox-writes': leanOutboxWrites,
 };
 
 export function migrationsFor(kind: Engine['kind']): Record<string, Migration> {

@@ -8,10 +8,10 @@ import type { Database } from '../schema.js';
 /**
  * One page of outbox summaries, newest first. Without a recipient filter it walks the
  * (project_id, created_at, id, status) index and stops at the page's end. With one, the
- * page's ids come from the (project_id, lower(recipient), created_at, id) index alone (an
- * exact address or a prefix is one range of it), so the cost follows the number of matches
- * and never reads a row per match; only the page's rows are read. Bodies are never read:
- * a list page of 50 rows stays a few kilobytes. Rows come newest first either way.
+ * matches come from the (project_id, lower(recipient)) index (an exact address or a prefix
+ * is one range of it) and are sorted newest first from their rows, so the cost follows the
+ * number of matches (migration 0015 took created_at and id out of that index: every accepted
+ * message writes it). Bodies are never read: a list page of 50 rows stays a few kilobytes.
  */
 export async function browseOutbox(
   db: Kysely<Database>,
@@ -28,7 +28,11 @@ export async function browseOutbox(
   if (filter.recipientAddress) ids = ids.where(key, '=', sql<string>`lower(${filter.recipientAddress})`).where('recipient_email', '=', filter.recipientAddress);
   if (filter.recipient) ids = ids.where(key, '>=', filter.recipient).where(key, '<', prefixUpperBound(filter.recipient));
   if (filter.source) ids = ids.where('source', '=', filter.source);
-  if (filter.batchId) ids = ids.where('batch_id', '=', filter.batchId);
+  // The batch id is stored once per send, on its content.
+  if (filter.batchId) {
+    const batchId = filter.batchId;
+    ids = ids.where('content_id', 'in', (eb) => eb.selectFrom('outbox_contents').select('id').where('project_id', '=', projectId).where('batch_id', '=', batchId));
+  }
   if (filter.createdFrom !== undefined) ids = ids.where('created_at', '>=', filter.createdFrom);
   if (filter.createdTo !== undefined) ids = ids.where('created_at', '<=', filter.createdTo);
   if (position && 'before' in position) {
@@ -55,7 +59,7 @@ export async function browseOutbox(
       'm.status',
       'm.skip_reason',
       'm.source',
-      'm.batch_id',
+      'c.batch_id',
       'm.recipient_email',
       'm.recipient_user_id',
       'c.from_address',

@@ -16,6 +16,10 @@ export interface AttachmentRef {
 export interface LoadedContent extends SharedContent {
   /** The text part made once from the html when it does not depend on the recipient. */
   renderedText: string | null;
+  /** What the send's messages share besides content (migration 0014); null for older sends, whose rows hold them. */
+  batchId: string | null;
+  messageIdHeader: string | null;
+  messageIdDomain: string | null;
 }
 
 /** Rows per `in (...)` list; well inside SQLite's bound-parameter limit. */
@@ -64,6 +68,9 @@ export async function loadContents(db: Kysely<Database>, projectId: string, cont
       tags: parseJson<Record<string, string> | null>(r.tags, null),
       attachments,
       renderedText: r.rendered_text,
+      batchId: r.batch_id,
+      messageIdHeader: r.message_id_header,
+      messageIdDomain: r.message_id_domain,
     });
   }
   return result;
