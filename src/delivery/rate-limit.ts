@@ -8,12 +8,16 @@ import type { DeliveryStore } from '../core/delivery/types.js';
  * - the hand-off budget is taken right before each message goes to SMTP, so the
  *   rate a relay sees holds even when one claimed batch is rendered late and the
  *   next one early (a claim-time budget alone lets the two bunch together).
+ *   It holds half a second's burst, not a whole second's: a full bucket plus a
+ *   second's refill could put twice the rate into one second at the relay, and
+ *   SMTP transit jitter would then push a window past it.
  */
 export function createRateLimiter(store: DeliveryStore) {
   /** Until when a project is known to have no claim tokens (a local hint; the bucket is the truth). */
   const emptyUntil = new Map<string, number>();
   const claimKey = (projectId: string) => `project:${projectId}`;
   const handOffKey = (projectId: string) => `handoff:${projectId}`;
+  const handOffBurst = (perSecond: number) => Math.max(1, Math.ceil(perSecond / 2));
 
   /** Messages of one project waiting for a hand-off token, served in order by one loop per project. */
   const waiting = new Map<string, { perSecond: number; queue: Array<() => void> }>();
@@ -22,7 +26,7 @@ export function createRateLimiter(store: DeliveryStore) {
     const line = waiting.get(projectId)!;
     try {
       while (line.queue.length > 0) {
-        const { granted, waitMs } = await store.takeTokens(handOffKey(projectId), line.perSecond, line.queue.length, now());
+        const { granted, waitMs } = await store.takeTokens(handOffKey(projectId), line.perSecond, line.queue.length, now(), handOffBurst(line.perSecond));
         for (const go of line.queue.splice(0, granted)) go();
         if (line.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(1, waitMs)));
       }

@@ -29,7 +29,7 @@ export function createDeliveryStore(engine: Engine): DeliveryStore {
     extendLeases: (owner, until, ids) => extendLeases(engine, owner, until, ids),
     recoverExpiredLeases: (now, maxAttempts) => recoverExpiredLeases(db, now, maxAttempts),
     interruptOwned: (owner, now, maxAttempts) => recoverExpiredLeases(db, now, maxAttempts, owner),
-    takeTokens: (key, perSecond, want, now) => takeTokens(engine, key, perSecond, want, now),
+    takeTokens: (key, perSecond, want, now, burst) => takeTokens(engine, key, perSecond, want, now, burst),
     returnTokens: (key, perSecond, count, now) => returnTokens(engine, key, perSecond, count, now),
   };
 }

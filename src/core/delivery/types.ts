@@ -128,8 +128,8 @@ export interface DeliveryStore {
    * queued again with an `interrupted` attempt (or `server-error` when the budget is spent).
    */
   interruptOwned(owner: string, now: number, maxAttempts: number): Promise<RecoveredLeases>;
-  /** Token bucket shared by every process: takes up to `want` tokens. */
-  takeTokens(key: string, perSecond: number, want: number, now: number): Promise<{ granted: number; waitMs: number }>;
+  /** Token bucket shared by every process, holding at most `burst` tokens (default: one second's worth): takes up to `want`. */
+  takeTokens(key: string, perSecond: number, want: number, now: number, burst?: number): Promise<{ granted: number; waitMs: number }>;
   returnTokens(key: string, perSecond: number, count: number, now: number): Promise<void>;
 }
 

@@ -3,11 +3,18 @@ import type { Engine } from '../database.js';
 
 /**
  * A token bucket in the database, so every worker process shares one budget.
- * Capacity is one second's worth (at least one token); tokens are stored in
- * thousandths. On PostgreSQL the row is locked for the read-modify-write.
+ * Capacity is `burst` tokens, by default one second's worth (at least one token);
+ * tokens are stored in thousandths. On PostgreSQL the row is locked for the read-modify-write.
  */
-export async function takeTokens(engine: Engine, key: string, perSecond: number, want: number, now: number): Promise<{ granted: number; waitMs: number }> {
-  const capacity = Math.max(1000, Math.floor(perSecond * 1000));
+export async function takeTokens(
+  engine: Engine,
+  key: string,
+  perSecond: number,
+  want: number,
+  now: number,
+  burst = perSecond,
+): Promise<{ granted: number; waitMs: number }> {
+  const capacity = Math.max(1000, Math.floor(burst * 1000));
   return engine.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('rate_limit_buckets')
