@@ -117,7 +117,8 @@ describe('worker processes', () => {
     const env = { PATH: process.env.PATH ?? '', DATABASE_URL: m.config.databaseUrl, LOG_LEVEL: 'silent' };
     const [id] = await m.core.enqueue(m.project.project_id, [message({ recipient: { email: 'cli@example.com' }, subject: 'From the CLI' })]);
     children.push(await spawnWorker({ DATABASE_URL: m.config.databaseUrl }));
-    await eventually(async () => ((await m!.core.store.outbox.getMessage(m!.project.project_id, id!))?.status === 'sent' ? true : undefined));
+    // A worker process and three CLI runs each start a Node process: seconds apiece on a loaded machine.
+    await eventually(async () => ((await m!.core.store.outbox.getMessage(m!.project.project_id, id!))?.status === 'sent' ? true : undefined), 30_000);
     const run = promisify(execFile);
     const listed = JSON.parse((await run(process.execPath, [cli, 'inbox', '--project', m.project.project_id, '--json'], { env })).stdout) as { id: string; to: string[]; subject: string }[];
     expect(listed).toEqual([expect.objectContaining({ to: ['cli@example.com'], subject: 'From the CLI' })]);
@@ -125,7 +126,7 @@ describe('worker processes', () => {
     expect(shown).toMatch(/^Subject: From the CLI$/m);
     const missing = await run(process.execPath, [cli, 'inbox', '--project', m.project.project_id, '--show', 'nope'], { env }).catch((e: { code: number; stderr: string }) => e);
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('was not found') });
-  });
+  }, 60_000);
 
   it('two worker processes on PostgreSQL deliver 5,000 messages exactly once', async () => {
     sink = await startSmtpSink();
@@ -135,7 +136,7 @@ describe('worker processes', () => {
     const total = 5000;
     // Enqueued after the workers started: LISTEN/NOTIFY wakes them.
     await m.core.enqueue(m.project.project_id, Array.from({ length: total }, (_, i) => message({ recipient: { email: `r${i}@example.com` } })));
-    await sink.waitFor(total, 45_000);
+    await sink.waitFor(total, 90_000);
     await new Promise((done) => setTimeout(done, 300));
     const seen = counts(sink);
     expect(seen.size).toBe(total);
@@ -144,5 +145,5 @@ describe('worker processes', () => {
       const open = await m!.core.engine.db.selectFrom('outbox_messages').select('id').where('status', '!=', 'sent').limit(1).execute();
       return open.length === 0 ? true : undefined;
     });
-  }, 60_000);
+  }, 120_000);
 });
