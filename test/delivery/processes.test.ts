@@ -68,7 +68,10 @@ describe('worker processes', () => {
       sink = await startSmtpSink({ delayMs: 3 });
       m = await startTestMailroom(engine);
       const connections = 3;
-      const env = { DATABASE_URL: m.config.databaseUrl, SMTP_URL: sink.url, MAILROOM_WORKERS: '2', MAILROOM_LEASE_MS: '1000', MAILROOM_BATCH_SIZE: '50', MAILROOM_RETRY_BASE_MS: '100', MAILROOM_SMTP_MAX_CONNECTIONS: String(connections) };
+      // Leases short enough that the victims' rows come back within the test, long enough that the steady
+      // worker's renewals (every third of a lease) do not miss one on a loaded machine: a lapsed lease of a
+      // live worker would add interrupted attempts no kill caused.
+      const env = { DATABASE_URL: m.config.databaseUrl, SMTP_URL: sink.url, MAILROOM_WORKERS: '2', MAILROOM_LEASE_MS: '3000', MAILROOM_BATCH_SIZE: '50', MAILROOM_RETRY_BASE_MS: '100', MAILROOM_SMTP_MAX_CONNECTIONS: String(connections) };
       const total = 600;
       await m.core.enqueue(m.project.project_id, Array.from({ length: total }, (_, i) => message({ recipient: { email: `r${i}@example.com` } })));
       const steady = await spawnWorker(env);
