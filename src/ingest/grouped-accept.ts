@@ -56,7 +56,11 @@ export function createGroupedAccept(acceptEach: AcceptEach) {
   const grouped = groupCommit(async (items: readonly Item[]): Promise<Outcome[]> => {
     const outcomes = new Array<Outcome>(items.length);
     const byProject = new Map<string, number[]>();
-    items.forEach((item, i) => byProject.set(item.projectId, [...(byProject.get(item.projectId) ?? []), i]));
+    items.forEach((item, i) => {
+      const indexes = byProject.get(item.projectId);
+      if (indexes) indexes.push(i);
+      else byProject.set(item.projectId, [i]);
+    });
     for (const [projectId, indexes] of byProject) {
       const results = await oneProject(projectId, indexes.map((i) => items[i]!.request));
       results.forEach((outcome, k) => (outcomes[indexes[k]!] = outcome));

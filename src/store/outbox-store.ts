@@ -104,9 +104,26 @@ const messageColumns: ReadonlyArray<readonly [MessageColumn, (s: SendToInsert, m
   ['updated_at', (_s, _m, _p, now) => now],
 ];
 
-/** Columns null in every new message are left to their default: fewer values to bind per row. */
-function usedMessageColumns(sends: readonly SendToInsert[], projectId: string, now: number) {
-  return messageColumns.filter(([, value]) => sends.some((s) => s.messages.some((m) => value(s, m, projectId, now) !== null)));
+/**
+ * The sends' message rows as bind arrays, each value computed once; columns null in every row are
+ * left out (to their default): fewer values to bind per row.
+ */
+function messageRows(sends: readonly SendToInsert[], projectId: string, now: number): { columns: MessageColumn[]; rows: unknown[][] } {
+  const used = messageColumns.map(() => false);
+  const rows: unknown[][] = [];
+  for (const s of sends) {
+    for (const m of s.messages) {
+      const row = new Array<unknown>(messageColumns.length);
+      for (let c = 0; c < messageColumns.length; c++) {
+        row[c] = messageColumns[c]![1](s, m, projectId, now);
+        if (row[c] !== null) used[c] = true;
+      }
+      rows.push(row);
+    }
+  }
+  const columns = messageColumns.flatMap(([name], c) => (used[c] ? [name] : []));
+  if (columns.length === messageColumns.length) return { columns, rows };
+  return { columns, rows: rows.map((row) => row.filter((_, c) => used[c])) };
 }
 
 /** The attachments of a content as refs, and their blobs (keyed by hash, so identical bytes are written once). */
@@ -174,17 +191,8 @@ export function createOutboxStore(db: Kysely<Database>, raw?: BetterSqlite3.Data
         }
         const contentColumns = usedColumns(contentRows);
         await bulkInsert(trx, raw, 'outbox_contents', contentColumns, contentRows.map((r) => contentColumns.map((c) => r[c])), insertChunk);
-        const columns = usedMessageColumns(sends, projectId, now);
-        const values = columns.map(([, value]) => value);
-        const rows: unknown[][] = [];
-        for (const s of sends) {
-          for (const m of s.messages) {
-            const row = new Array<unknown>(values.length);
-            for (let c = 0; c < values.length; c++) row[c] = values[c]!(s, m, projectId, now);
-            rows.push(row);
-          }
-        }
-        await bulkInsert(trx, raw, 'outbox_messages', columns.map(([name]) => name), rows, insertChunk);
+        const { columns, rows } = messageRows(sends, projectId, now);
+        await bulkInsert(trx, raw, 'outbox_messages', columns, rows, insertChunk);
         // The first history entry is the row's accepted_status at created_at: no transition row per recipient.
         // The messages' first EMAIL_STATUS events commit with them (transactional outbox).
         await appendEvents(

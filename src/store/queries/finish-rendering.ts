@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { canTransition, type OutboxStatus } from '../../core/outbox/lifecycle.js';
 import type { AppliedChange, HandOff, RenderResults } from '../../core/delivery/types.js';
 import type { Database } from '../schema.js';
-import { recordTransitions } from './record-transitions.js';
+import { recordChanges } from './record-transitions.js';
 import { text, valuesCte } from './values-cte.js';
 import type { UpdateObject } from 'kysely';
 
@@ -39,7 +39,7 @@ export async function finishRendering(db: Kysely<Database>, owner: string, now: 
   return db.transaction().execute(async (trx) => {
     await keepSharedText(trx, [...results.handOffs, ...(results.upcoming ?? [])]);
     const applied = await applyRendering(trx, owner, now, results);
-    await recordTransitions(trx, applied.map((c) => ({ messageId: c.id, projectId: c.projectId, status: c.status, reason: c.reason, at: now })));
+    await recordChanges(trx, applied, now);
     return applied;
   });
 }

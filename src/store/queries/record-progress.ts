@@ -3,7 +3,7 @@ import type { AppliedChange, HandOff, Outcome } from '../../core/delivery/types.
 import type { Database } from '../schema.js';
 import { applyRendering } from './finish-rendering.js';
 import { applyOutcomes } from './record-outcomes.js';
-import { recordTransitions } from './record-transitions.js';
+import { recordChanges } from './record-transitions.js';
 
 /**
  * Outcomes of messages that came back and hand-offs of messages about to go
@@ -23,7 +23,7 @@ export async function recordProgress(
       ...(await applyOutcomes(trx, owner, now, progress.outcomes)),
       ...(await applyRendering(trx, owner, now, { skips: [], renderErrors: [], handOffs: [...progress.handOffs] })),
     ];
-    await recordTransitions(trx, applied.map((c) => ({ messageId: c.id, projectId: c.projectId, status: c.status, reason: c.reason, at: now })));
+    await recordChanges(trx, applied, now);
     return applied;
   });
 }

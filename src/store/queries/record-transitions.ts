@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { AppliedChange } from '../../core/delivery/types.js';
 import { toPublicEvent } from '../../core/events/public-events.js';
 import type { OutboxStatus } from '../../core/outbox/lifecycle.js';
 import type { Database } from '../schema.js';
@@ -33,4 +34,9 @@ export async function recordTransitions(db: Kysely<Database>, rows: readonly Tra
     rows.map((r) => toPublicEvent('email:status', { projectId: r.projectId, messageId: r.messageId, status: r.status, reason: r.reason, at: r.at })),
     rows[0]!.at,
   );
+}
+
+/** recordTransitions for status changes a statement just applied, all at `now`. */
+export function recordChanges(db: Kysely<Database>, changes: readonly AppliedChange[], now: number): Promise<void> {
+  return recordTransitions(db, changes.map((c) => ({ messageId: c.id, projectId: c.projectId, status: c.status, reason: c.reason, at: now })));
 }

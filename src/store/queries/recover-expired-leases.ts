@@ -3,7 +3,7 @@ import { canTransition } from '../../core/outbox/lifecycle.js';
 import type { AppliedChange, RecoveredLeases } from '../../core/delivery/types.js';
 import type { Database } from '../schema.js';
 import { insertAttempts } from './insert-attempts.js';
-import { recordTransitions } from './record-transitions.js';
+import { recordChanges } from './record-transitions.js';
 
 export const requeuedReason = 'worker lease expired before hand-off; queued again';
 export const interruptedReason = 'worker lease expired after hand-off to SMTP: the message may have been sent; resending with the same Message-ID (possible duplicate)';
@@ -71,7 +71,7 @@ export async function recoverExpiredLeases(db: Kysely<Database>, now: number, ma
     const requeued: AppliedChange[] = before.map((r) => ({ id: r.id, projectId: r.project_id, status: 'queued', reason: requeuedReason }));
     const interrupted: AppliedChange[] = after.map((r) => ({ id: r.id, projectId: r.project_id, status: 'queued', reason }));
     const gaveUp: AppliedChange[] = spent.map((r) => ({ id: r.id, projectId: r.project_id, status: 'server-error', reason: gaveUpReason }));
-    await recordTransitions(trx, [...requeued, ...interrupted, ...gaveUp].map((c) => ({ messageId: c.id, projectId: c.projectId, status: c.status, reason: c.reason, at: now })));
+    await recordChanges(trx, [...requeued, ...interrupted, ...gaveUp], now);
     return { requeued, interrupted, gaveUp };
   });
 }
