@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
+import pg from 'pg';
 import { loadConfig } from '../dist/config.js';
 import { createMailroom } from '../dist/compose.js';
 import { createLogger } from '../dist/logger.js';
@@ -28,8 +29,8 @@ async function throughput(port, path, payload, headers, concurrency = 16) {
   return done / seconds;
 }
 
-/** Open loop at a fixed rate; returns latency percentiles in ms. */
-async function paced(port, path, payload, headers, rate) {
+/** Open loop at a fixed rate: `request()` started `rate` times a second; returns latency percentiles in ms. */
+async function paced(request, rate) {
   const latencies = [];
   const total = rate * seconds;
   const start = performance.now();
@@ -39,7 +40,7 @@ async function paced(port, path, payload, headers, rate) {
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const t = performance.now();
-    pending.push(post(port, path, payload, headers).then(() => latencies.push(performance.now() - t)));
+    pending.push(request().then(() => latencies.push(performance.now() - t)));
   }
   await Promise.all(pending);
   latencies.sort((a, b) => a - b);
@@ -65,6 +66,30 @@ async function baselineServer() {
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, port: app.server.address().port };
+}
+
+/**
+ * The database's own latency at the same rate: one small insert per transaction (begin, insert,
+ * commit) on a pool of 10, paced like the sends. On PostgreSQL with fsync on, its tail is the disk's
+ * flush latency, which no service above it can beat with independent transactions.
+ */
+async function rawCommitLatency(databaseUrl, rate) {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  await pool.query('create table if not exists bench_raw_commits (id serial primary key, body text)');
+  const once = async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      await client.query('insert into bench_raw_commits (body) values ($1)', ['hello']);
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
+  };
+  const result = await paced(once, rate);
+  await pool.query('drop table bench_raw_commits');
+  await pool.end();
+  return result;
 }
 
 /** Bytes the database holds: the SQLite file and its WAL, or the PostgreSQL schema's relations. */
@@ -119,7 +144,8 @@ async function measure(engine, databaseUrl, baseline) {
 
   const baseSingle = await throughput(baseline.port, '/baseline', single, {});
   const sends = await throughput(port, '/mail/send', single, auth);
-  const latency = await paced(port, '/mail/send', single, auth, 500);
+  const latency = await paced(() => post(port, '/mail/send', single, auth), 500);
+  const raw = databaseUrl.startsWith('postgres') ? await rawCommitLatency(databaseUrl, 500) : null;
   const baseBroadcastMs = await timeBroadcast(baseline.port, '/baseline', broadcast, {});
   const before = await databaseBytes(m, databaseUrl);
   const relationsBefore = await bytesByRelation(m, databaseUrl);
@@ -142,6 +168,7 @@ async function measure(engine, databaseUrl, baseline) {
     'single ratio': (sends / baseSingle).toFixed(2),
     'p50 ms @500/s': latency.p50.toFixed(1),
     'p99 ms @500/s': latency.p99.toFixed(1),
+    'raw txn p99 ms @500/s': raw ? raw.p99.toFixed(1) : '-',
     [`broadcast ${broadcastSize} ms`]: Math.round(broadcastMs),
     'recipients/s': Math.round((broadcastSize / broadcastMs) * 1000),
     'baseline parse ms': Math.round(baseBroadcastMs),

@@ -340,7 +340,7 @@ export async function createMailroom(config: Config, options: CoreOptions): Prom
         sizeLimit: config.bodyLimit,
         authenticateKey: (key) => core.projects.authenticateKey(key),
         authFailures: core.store.smtpAuthFailures,
-        acceptEach: core.accept.acceptEach,
+        accept: core.accept.accept,
         idempotency: core.idempotency,
         logger: options.logger,
       });

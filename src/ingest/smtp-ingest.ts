@@ -8,7 +8,7 @@
  * and stores nothing; another message under the key is refused.
  *
  * Messages that finish arriving together are committed together, each still
- * answered only once its own rows are committed (grouped-accept.ts).
+ * answered only once its own rows are committed (core/outbox/enqueue.ts).
  *
  * No STARTTLS: run it on loopback or behind a TLS terminator (README).
  */
@@ -18,11 +18,10 @@ import type { Logger } from 'pino';
 import { hasPermission, type Principal } from '../core/auth/permissions.js';
 import type { RequestCounter } from '../core/ratelimit/request-limits.js';
 import { parseMailbox } from '../core/outbox/address.js';
-import type { AcceptRequest, ItemResult } from '../core/outbox/accept.js';
+import type { Accepted, AcceptRequest } from '../core/outbox/accept.js';
 import { fingerprint, type Idempotency } from '../core/idempotency/idempotency.js';
 import { isMailroomError } from '../core/errors.js';
 import { smtpError, smtpReplyFor } from './smtp-reply.js';
-import { createGroupedAccept } from './grouped-accept.js';
 import { acksPromptly, tuneIngestSocket } from './socket-options.js';
 import { headerValue, toAcceptRequest } from './to-accept-request.js';
 
@@ -35,8 +34,8 @@ export interface SmtpIngestDeps {
   authenticateKey(key: string): Promise<Principal | undefined>;
   /** Failed AUTH attempts per client address, counted in the database so every ingest process shares them. */
   authFailures: RequestCounter;
-  /** The accept use-case for several requests: each checked on its own, the valid ones committed together. */
-  acceptEach(projectId: string, requests: readonly AcceptRequest[]): Promise<ItemResult[]>;
+  /** The accept use-case: one message's recipients committed, or an error naming what is wrong. */
+  accept(projectId: string, request: AcceptRequest): Promise<Accepted>;
   idempotency: Idempotency;
   logger: Logger;
   /** How long close() waits for transactions in progress before dropping their connections. */
@@ -81,7 +80,6 @@ function headerLinesWithinLimit(raw: Buffer): boolean {
 export async function startSmtpIngest(deps: SmtpIngestDeps): Promise<SmtpIngest> {
   const log = deps.logger.child({ part: 'smtp-ingest' });
 
-  const accept = createGroupedAccept(deps.acceptEach);
   const inFlight = new Set<Promise<void>>();
   let closing = false;
   const failuresByConnection = new Map<string, number>();
@@ -122,7 +120,7 @@ export async function startSmtpIngest(deps: SmtpIngestDeps): Promise<SmtpIngest>
     const request = toAcceptRequest(parsed, rcptTo);
     const key = headerValue(parsed, 'idempotency-key') ?? headerValue(parsed, 'resend-idempotency-key');
     if (key === undefined) {
-      const ids = await accept.grouped(projectId, request);
+      const { ids } = await deps.accept(projectId, request);
       log.info({ projectId, messages: ids.length, replayed: false }, 'smtp message accepted');
       return `OK: queued as ${ids.join(' ')}`;
     }
@@ -130,7 +128,7 @@ export async function startSmtpIngest(deps: SmtpIngestDeps): Promise<SmtpIngest>
     const hash = fingerprint('SMTP', { rcptTo, raw: raw.toString('base64') });
     try {
       const { body, replayed } = await deps.idempotency.run(projectId, key, hash, async () => {
-        const ids = await accept.alone(projectId, request);
+        const { ids } = await deps.accept(projectId, request);
         return { status: 250, body: { ids } };
       });
       const ids = (body as { ids: string[] }).ids;

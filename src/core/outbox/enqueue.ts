@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { isMailroomError } from '../errors.js';
 import type { EventBus } from '../events.js';
+import { groupCommit } from '../group-commit.js';
 import { claimedIdempotencyKey } from '../idempotency/idempotency.js';
 import type { OutboxEntry } from './query.js';
 import { waitingStatus } from './lifecycle.js';
@@ -31,13 +33,28 @@ export interface CommittedUnit extends SendToInsert {
   at: number;
 }
 
+/** A commit waiting for its group: one request's units, or why they failed. */
+type Outcome = { units: CommittedUnit[] } | { error: unknown };
+
 /**
  * The commit under every send path (accept.ts): ids, first status and the
  * Message-ID domain are given here, contents and messages go to the store in one
  * transaction. Returns once everything is committed; workers take it from there.
+ *
+ * Commits that arrive together (concurrent HTTP requests, messages finishing on
+ * several SMTP connections) share one transaction per project (groupCommit): the
+ * per-transaction cost (BEGIN/COMMIT, on PostgreSQL a dozen round trips, on
+ * SQLite the index pages written to the WAL once) is paid once for the group,
+ * while each caller still returns only once its own rows are committed.
+ * - A commit under an Idempotency-Key runs alone: its key is marked `committed`
+ *   in the transaction of its own messages, never in a neighbour's.
+ * - If a group fails as a whole for another reason than the database being away
+ *   (a bug one request trips), each of its requests is tried on its own, so one
+ *   cannot fail its neighbours; a database that is away fails them all at once.
  */
 export function createEnqueue(deps: EnqueueDeps) {
-  return async function commit(projectId: string, units: readonly Unit[]): Promise<CommittedUnit[]> {
+  /** One transaction for these units of one project, `key` marked committed in it. */
+  async function write(projectId: string, units: readonly Unit[], key?: string): Promise<CommittedUnit[]> {
     const now = deps.clock.now();
     const committed: CommittedUnit[] = units.map((unit) => {
       const runAt = unit.send.scheduledAt && unit.send.scheduledAt > now ? unit.send.scheduledAt : now;
@@ -56,7 +73,7 @@ export function createEnqueue(deps: EnqueueDeps) {
     });
     const sends = committed.filter((c) => c.messages.length > 0);
     if (sends.length === 0) return committed;
-    await deps.store.insertMessages(projectId, sends, now, claimedIdempotencyKey());
+    await deps.store.insertMessages(projectId, sends, now, key);
     let due = 0;
     for (const unit of sends) {
       for (const m of unit.messages) deps.events.emit('email:status', { projectId, messageId: m.id, status: unit.status, reason: null, at: now });
@@ -64,6 +81,44 @@ export function createEnqueue(deps: EnqueueDeps) {
     }
     if (due > 0) deps.events.emit('outbox:work', { projectId, count: due });
     return committed;
+  }
+
+  /** The requests of one project in one transaction, each given back its own units. */
+  async function together(projectId: string, requests: ReadonlyArray<readonly Unit[]>): Promise<Outcome[]> {
+    try {
+      const all = await write(projectId, requests.flat());
+      let next = 0;
+      return requests.map((units) => ({ units: all.slice(next, (next += units.length)) }));
+    } catch (error) {
+      const unavailable = isMailroomError(error) && error.kind === 'unavailable';
+      if (requests.length === 1 || unavailable) return requests.map(() => ({ error }));
+      const outcomes: Outcome[] = [];
+      for (const units of requests) outcomes.push(await write(projectId, units).then((alone) => ({ units: alone }), (alone: unknown) => ({ error: alone })));
+      return outcomes;
+    }
+  }
+
+  const grouped = groupCommit(async (items: ReadonlyArray<{ projectId: string; units: readonly Unit[] }>): Promise<Outcome[]> => {
+    const outcomes = new Array<Outcome>(items.length);
+    const byProject = new Map<string, number[]>();
+    items.forEach((item, i) => {
+      const indexes = byProject.get(item.projectId);
+      if (indexes) indexes.push(i);
+      else byProject.set(item.projectId, [i]);
+    });
+    for (const [projectId, indexes] of byProject) {
+      const results = await together(projectId, indexes.map((i) => items[i]!.units));
+      results.forEach((outcome, k) => (outcomes[indexes[k]!] = outcome));
+    }
+    return outcomes;
+  });
+
+  return async function commit(projectId: string, units: readonly Unit[]): Promise<CommittedUnit[]> {
+    const key = claimedIdempotencyKey();
+    if (key !== undefined) return write(projectId, units, key);
+    const outcome = await grouped({ projectId, units });
+    if ('error' in outcome) throw outcome.error;
+    return outcome.units;
   };
 }
 
