@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -12,7 +12,8 @@ export function compiledWorkerFile(callerUrl: string, distPath: string): string 
   const here = fileURLToPath(callerUrl);
   const sibling = join(dirname(here), distPath.split('/').pop()!);
   if (!here.endsWith('.ts') && existsSync(sibling)) return sibling;
-  return resolve(dirname(here), '../../dist', distPath);
+  const source = here.lastIndexOf(`${sep}src${sep}`);
+  return resolve(here.slice(0, source), 'dist', distPath);
 }
 
 /**

@@ -39,7 +39,7 @@ export function createEventLog(engine: Engine): EventLog {
   const { db } = engine;
   return {
     // Outside a change of its own (tools, tests): the events alone, in their own transaction.
-    append: (events, now) => (events.length === 0 ? Promise.resolve([]) : db.transaction().execute((trx) => appendEvents(trx, events, now))),
+    append: (events, now) => (events.length === 0 ? Promise.resolve() : db.transaction().execute((trx) => appendEvents(trx, events, now))),
 
     async readByIds(ids) {
       if (ids.length === 0) return [];

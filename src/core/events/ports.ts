@@ -6,7 +6,7 @@ export interface EventLog {
    * Inserts events that report no change of their own (changes write theirs in
    * their own transaction), with one webhook delivery per subscribed endpoint.
    */
-  append(events: readonly NewPublicEvent[], now: number): Promise<StoredEvent[]>;
+  append(events: readonly NewPublicEvent[], now: number): Promise<void>;
   readByIds(ids: readonly number[]): Promise<StoredEvent[]>;
   /** A project's events with id > afterId, oldest first. */
   readAfter(projectId: string, afterId: number, limit: number): Promise<StoredEvent[]>;
