@@ -20,6 +20,8 @@ import type { Database, WebhookDeliveriesTable } from '../schema.js';
 /** NOTIFY payloads must stay under 8,000 bytes. */
 const notifyPayloadLimit = 7_000;
 const insertChunk = 500;
+/** Rows appended in one statement at most: their ids, comma-separated, fit one NOTIFY payload even at 16 digits each. */
+const oneStatementRows = 400;
 /** First half of the advisory lock key; the second is the schema's hash, so isolated instances do not wait on each other. */
 const eventOrderLock = 7_302_114;
 
@@ -153,6 +155,72 @@ async function drawEventIds(trx: Kysely<Database>, postgres: boolean, count: num
   return Number(rows[0]!.id);
 }
 
+/** A log row with its ids relative to the first id drawn for the append. */
+interface PlacedRow {
+  /** The row's id (its last event's), less the first id drawn. */
+  offset: number;
+  /** A span's first event id, less the first id drawn; null for a single event. */
+  firstOffset: number | null;
+  project_id: string;
+  resource: string;
+  type: string;
+  topic: string | null;
+  payload: string;
+}
+
+/**
+ * PostgreSQL, one round trip while the order lock is held: the lock, the ids, the rows and the
+ * NOTIFY (delivered when the transaction commits) in one statement; answers the first id drawn.
+ * Used for up to `oneStatementRows` rows, so the NOTIFY payload (their ids) stays under its limit.
+ */
+async function appendInOneStatement(trx: Kysely<Database>, placed: readonly PlacedRow[], total: number, now: number): Promise<number> {
+  const column = <K extends keyof PlacedRow>(key: K) => placed.map((r) => r[key]);
+  const { rows } = await sql<{ first: string }>`
+    with ordered as materialized (select pg_advisory_xact_lock(${eventOrderLock}, hashtext(current_schema()))),
+    drawn as materialized (
+      select setval(pg_get_serial_sequence('events', 'id'), nextval(pg_get_serial_sequence('events', 'id')) + ${total} - 1) - ${total} + 1 as first
+        from ordered),
+    appended as (
+      insert into events (id, first_id, project_id, resource, type, topic, payload, created_at)
+      select drawn.first + r.offset_id, drawn.first + r.first_offset, r.project_id, r.resource, r.type, r.topic, r.payload, ${now}
+        from drawn,
+             unnest(${column('offset')}::bigint[], ${column('firstOffset')}::bigint[], ${column('project_id')}::text[], ${column('resource')}::text[],
+                    ${column('type')}::text[], ${column('topic')}::text[], ${column('payload')}::text[])
+               as r(offset_id, first_offset, project_id, resource, type, topic, payload)
+      returning id)
+    select drawn.first, pg_notify(${eventsChannelSql}, (select string_agg(id::text, ',' order by id) from appended)) as notified
+      from drawn`.execute(trx);
+  return Number(rows[0]!.first);
+}
+
+/** Draws the ids, then inserts the rows in chunks; on PostgreSQL the last chunk carries the NOTIFY. Answers the first id drawn. */
+async function appendInChunks(trx: Kysely<Database>, postgres: boolean, placed: readonly PlacedRow[], total: number, now: number): Promise<number> {
+  const first = await drawEventIds(trx, postgres, total);
+  const values = placed.map((r) => ({
+    id: first + r.offset,
+    first_id: r.firstOffset === null ? null : first + r.firstOffset,
+    project_id: r.project_id,
+    resource: r.resource,
+    type: r.type,
+    topic: r.topic,
+    payload: r.payload,
+    created_at: now,
+  }));
+  for (let i = 0; i < values.length; i += insertChunk) {
+    const chunk = values.slice(i, i + insertChunk);
+    if (postgres && i + insertChunk >= values.length) {
+      // The last chunk carries the NOTIFY (delivered to listeners only when this transaction commits):
+      // one round trip less while the order lock is held. A span is announced by its row id; readers expand it (event-log.ts).
+      await trx
+        .with('appended', (db) => db.insertInto('events').values(chunk))
+        .selectFrom(sql<string>`unnest(${idPayloads(values.map((v) => v.id))}::text[])`.as('payload'))
+        .select(sql<string>`pg_notify(${eventsChannelSql}, payload)`.as('notified'))
+        .execute();
+    } else await trx.insertInto('events').values(chunk).execute();
+  }
+  return first;
+}
+
 /**
  * Inserts the events in order with their webhook deliveries; `trx` must be a transaction. The
  * events as stored (one per message of a span) are built only for webhook deliveries: a
@@ -163,43 +231,28 @@ export async function appendEvents(trx: Kysely<Database>, events: readonly NewPu
   const postgres = isPostgres(trx);
   const subscribed = await subscriptionsFor(trx, events);
   const rows = toLogRows(events);
-  const total = rows.reduce((n, r) => n + r.count, 0);
-  // Ids are drawn here, in order, so a span's ids are consecutive; a row's id is its last event's id.
-  let next = await drawEventIds(trx, postgres, total);
-  const stored: StoredEvent[] = [];
-  const notified: number[] = [];
-  const values = rows.map((r) => {
-    const firstId = next;
-    const id = next + r.count - 1;
-    next += r.count;
-    notified.push(id);
-    const payload = r.ids ? { ...r.first.payload, id: undefined, ids: r.ids } : r.first.payload;
-    if (subscribed.length > 0) {
-      if (r.ids) r.ids.forEach((messageId, i) => stored.push({ ...r.first, payload: { ...r.first.payload, id: messageId }, id: firstId + i, createdAt: now }));
-      else stored.push({ ...r.first, id, createdAt: now });
-    }
+  // Ids are consecutive in append order, so a span's ids are consecutive; a row's id is its last event's id.
+  let total = 0;
+  const placed = rows.map((r): PlacedRow => {
+    const firstOffset = total;
+    total += r.count;
     return {
-      id,
-      first_id: r.ids ? firstId : null,
+      offset: total - 1,
+      firstOffset: r.ids ? firstOffset : null,
       project_id: r.first.projectId,
       resource: r.first.resource,
       type: r.first.payload.type,
       topic: r.first.topic,
-      payload: JSON.stringify(payload),
-      created_at: now,
+      payload: JSON.stringify(r.ids ? { ...r.first.payload, id: undefined, ids: r.ids } : r.first.payload),
     };
   });
-  for (let i = 0; i < values.length; i += insertChunk) {
-    const chunk = values.slice(i, i + insertChunk);
-    if (postgres && i + insertChunk >= values.length) {
-      // The last chunk carries the NOTIFY (delivered to listeners only when this transaction commits):
-      // one round trip less while the order lock is held. A span is announced by its row id; readers expand it (event-log.ts).
-      await trx
-        .with('appended', (db) => db.insertInto('events').values(chunk))
-        .selectFrom(sql<string>`unnest(${idPayloads(notified)}::text[])`.as('payload'))
-        .select(sql<string>`pg_notify(${eventsChannelSql}, payload)`.as('notified'))
-        .execute();
-    } else await trx.insertInto('events').values(chunk).execute();
-  }
+  const first = postgres && placed.length <= oneStatementRows ? await appendInOneStatement(trx, placed, total, now) : await appendInChunks(trx, postgres, placed, total, now);
+  if (subscribed.length === 0) return;
+  const stored: StoredEvent[] = [];
+  rows.forEach((r, k) => {
+    const { offset, firstOffset } = placed[k]!;
+    if (r.ids) r.ids.forEach((messageId, i) => stored.push({ ...r.first, payload: { ...r.first.payload, id: messageId }, id: first + firstOffset! + i, createdAt: now }));
+    else stored.push({ ...r.first, id: first + offset, createdAt: now });
+  });
   await insertDeliveries(trx, subscribed, stored, now);
 }
