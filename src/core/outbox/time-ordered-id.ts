@@ -1,23 +1,11 @@
 import { randomFillSync } from 'node:crypto';
+import { pooledRandomBytes } from '../random-pool.js';
 
 /**
  * UUIDv7 (RFC 9562): 48 bits of epoch milliseconds, then random bits. Ids of
  * messages accepted together sort together, so a 100,000-row insert appends to the
  * primary-key indexes instead of touching pages all over them.
  */
-const pool = Buffer.alloc(16 * 4096);
-let offset = pool.length;
-
-function randomBytes16(): Buffer {
-  if (offset === pool.length) {
-    randomFillSync(pool);
-    offset = 0;
-  }
-  const bytes = pool.subarray(offset, offset + 16);
-  offset += 16;
-  return bytes;
-}
-
 /**
  * `count` ids of one millisecond in ascending order (RFC 9562 §6.2, method 2): the
  * first is random, each next one adds a random step of 1..65,536 to the low 48 bits.
@@ -28,7 +16,7 @@ function randomBytes16(): Buffer {
 export function timeOrderedIds(now: number, count: number): string[] {
   const ids = new Array<string>(count);
   if (count === 0) return ids;
-  const bytes = Buffer.from(randomBytes16());
+  const bytes = pooledRandomBytes(16);
   bytes.writeUIntBE(now, 0, 6);
   bytes[6] = 0x70 | (bytes[6]! & 0x0f);
   bytes[8] = 0x80 | (bytes[8]! & 0x3f);
