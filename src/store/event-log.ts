@@ -17,9 +17,11 @@ export function toStoredEvents(row: Selectable<EventsTable>): StoredEvent[] {
   };
   const ids = payload.ids;
   if (row.first_id === null || !Array.isArray(ids)) return [{ ...base, id: Number(row.id), payload }];
-  const { ids: _ids, ...shared } = payload;
+  // A span written with `idPrefix` holds each id without the part all of them share (append-events.ts).
+  const { ids: _ids, idPrefix, ...shared } = payload;
+  const prefix = typeof idPrefix === 'string' ? idPrefix : '';
   const first = Number(row.first_id);
-  return (ids as string[]).map((messageId, i) => ({ ...base, id: first + i, payload: { ...shared, id: messageId } }));
+  return (ids as string[]).map((messageId, i) => ({ ...base, id: first + i, payload: { ...shared, id: prefix + messageId } }));
 }
 
 /** The events of `rows` after `afterId`, at most `limit` of them (a span may be cut; the next read starts inside it). */

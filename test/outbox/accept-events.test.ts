@@ -35,6 +35,11 @@ describe.each(engineKinds)('accepted-send events on %s', (engine) => {
     // Stored as one row: the five events cost one row and its index entries.
     const rows = await m.core.engine.db.selectFrom('events').select(['id', 'first_id']).where('id', '>', before).execute();
     expect(rows.map((r) => [Number(r.id), Number(r.first_id)])).toEqual([[before + 5, before + 1]]);
+    // The ids accepted together share at least their first 24 characters: the row holds that prefix once.
+    const stored = await m.core.engine.db.selectFrom('events').select('payload').where('id', '=', before + 5).executeTakeFirstOrThrow();
+    const span = JSON.parse(stored.payload) as { idPrefix: string; ids: string[] };
+    expect(span.idPrefix.length).toBeGreaterThanOrEqual(24);
+    expect(span.ids.map((tail) => span.idPrefix + tail)).toEqual(ids);
 
     // A resume from inside the span, in pages of two, sees the rest once and in order.
     const resumed: number[] = [];
@@ -59,5 +64,28 @@ describe.each(engineKinds)('accepted-send events on %s', (engine) => {
     expect(single.statusCode).toBe(200);
     const after = await m.core.store.events.readAfter(m.project.project_id, before + 5, 10);
     expect(after.map((e) => [e.id, e.payload.id])).toEqual([[before + 6, single.json().id]]);
+  });
+
+  it('reads spans written before ids were stored by their own part', async () => {
+    const before = (await m.core.store.events.latestId()) ?? 0;
+    const ids = ['0b1e2a3c-0000-7000-8000-000000000001', '0b1e2a3c-0000-7000-8000-000000000002'];
+    await m.core.engine.db
+      .insertInto('events')
+      .values({
+        id: before + 2,
+        first_id: before + 1,
+        project_id: m.project.project_id,
+        resource: 'emails',
+        type: 'EMAIL_STATUS',
+        topic: 'email.queued',
+        payload: JSON.stringify({ type: 'EMAIL_STATUS', status: 'queued', ids }),
+        created_at: Date.now(),
+      })
+      .execute();
+    const events = await m.core.store.events.readAfter(m.project.project_id, before, 10);
+    expect(events.map((e) => [e.id, e.payload.id])).toEqual([
+      [before + 1, ids[0]],
+      [before + 2, ids[1]],
+    ]);
   });
 });

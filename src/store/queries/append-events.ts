@@ -193,6 +193,29 @@ async function appendInOneStatement(trx: Kysely<Database>, placed: readonly Plac
   return Number(rows[0]!.first);
 }
 
+/** Shorter prefixes are not worth the extra field. */
+const minIdPrefix = 8;
+
+/**
+ * A span's payload: the shared fields once, and the message ids. Ids accepted together share
+ * their first 24 characters (time-ordered-id.ts), so those are written once as `idPrefix` and
+ * each id by its last 12: a broadcast's log then costs ~15 bytes per recipient instead of ~41.
+ */
+function spanPayload(shared: NewPublicEvent['payload'], ids: readonly string[]): Record<string, unknown> {
+  let prefix = ids[0]!;
+  for (const id of ids) {
+    let n = 0;
+    while (n < prefix.length && n < id.length && prefix.charCodeAt(n) === id.charCodeAt(n)) n++;
+    if (n < prefix.length) prefix = prefix.slice(0, n);
+    if (prefix.length < minIdPrefix) return { ...shared, id: undefined, ids };
+  }
+  // Every id keeps at least one character of its own.
+  const shortest = Math.min(...ids.map((id) => id.length));
+  if (prefix.length >= shortest) prefix = prefix.slice(0, shortest - 1);
+  if (prefix.length < minIdPrefix) return { ...shared, id: undefined, ids };
+  return { ...shared, id: undefined, idPrefix: prefix, ids: ids.map((id) => id.slice(prefix.length)) };
+}
+
 /** Draws the ids, then inserts the rows in chunks; on PostgreSQL the last chunk carries the NOTIFY. Answers the first id drawn. */
 async function appendInChunks(trx: Kysely<Database>, postgres: boolean, placed: readonly PlacedRow[], total: number, now: number): Promise<number> {
   const first = await drawEventIds(trx, postgres, total);
@@ -243,7 +266,7 @@ export async function appendEvents(trx: Kysely<Database>, events: readonly NewPu
       resource: r.first.resource,
       type: r.first.payload.type,
       topic: r.first.topic,
-      payload: JSON.stringify(r.ids ? { ...r.first.payload, id: undefined, ids: r.ids } : r.first.payload),
+      payload: JSON.stringify(r.ids ? spanPayload(r.first.payload, r.ids) : r.first.payload),
     };
   });
   const first = postgres && placed.length <= oneStatementRows ? await appendInOneStatement(trx, placed, total, now) : await appendInChunks(trx, postgres, placed, total, now);
