@@ -92,11 +92,24 @@ async function rawCommitLatency(databaseUrl, rate) {
   return result;
 }
 
+/**
+ * Copies the whole WAL into the database file and truncates it, so file sizes compare. TRUNCATE
+ * answers busy while Mailroom's own checkpoint thread is copying: try again until it completes.
+ */
+async function checkpointFully(sqlite) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    if (result.busy === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('the WAL could not be checkpointed');
+}
+
 /** Bytes the database holds: the SQLite file and its WAL, or the PostgreSQL schema's relations. */
 async function databaseBytes(m, databaseUrl) {
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
-    m.core.engine.sqlite?.pragma('wal_checkpoint(TRUNCATE)');
+    await checkpointFully(m.core.engine.sqlite);
     return [file, `${file}-wal`].reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
   }
   const { rows } = await m.core.engine.pool.query(
@@ -112,7 +125,7 @@ const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 async function bytesByRelation(m, databaseUrl) {
   if (databaseUrl.startsWith('sqlite:')) {
     const sqlite = m.core.engine.sqlite;
-    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    await checkpointFully(sqlite);
     return new Map(sqlite.prepare('select name, sum(pgsize) as n from dbstat group by name').all().map((r) => [r.name, Number(r.n)]));
   }
   const { rows } = await m.core.engine.pool.query(
