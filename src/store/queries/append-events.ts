@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PostgresAdapter, sql, type Insertable, type Kysely } from 'kysely';
 import { toWebhookBody, type NewPublicEvent, type StoredEvent } from '../../core/events/public-events.js';
 import { parseJson } from '../json.js';
+import type { OutboxStatus } from '../../core/outbox/lifecycle.js';
 import type { Database, WebhookDeliveriesTable } from '../schema.js';
 
 /**
@@ -169,14 +170,19 @@ interface PlacedRow {
 }
 
 /**
- * PostgreSQL, one round trip while the order lock is held: the lock, the ids, the rows and the
- * NOTIFY (delivered when the transaction commits) in one statement; answers the first id drawn.
+ * PostgreSQL, one round trip while the order lock is held: the status history rows, the lock, the
+ * ids, the rows and the NOTIFY (delivered when the transaction commits) in one statement; answers
+ * the first id drawn.
  * Used for up to `oneStatementRows` rows, so the NOTIFY payload (their ids) stays under its limit.
  */
-async function appendInOneStatement(trx: Kysely<Database>, placed: readonly PlacedRow[], total: number, now: number): Promise<number> {
+async function appendInOneStatement(trx: Kysely<Database>, placed: readonly PlacedRow[], total: number, now: number, history: readonly HistoryRow[]): Promise<number> {
   const column = <K extends keyof PlacedRow>(key: K) => placed.map((r) => r[key]);
+  const historyColumn = <K extends keyof HistoryRow>(key: K) => history.map((r) => r[key]);
   const { rows } = await sql<{ first: string }>`
-    with ordered as materialized (select pg_advisory_xact_lock(${eventOrderLock}, hashtext(current_schema()))),
+    with history as (
+      insert into outbox_transitions (message_id, status, reason, at)
+      select * from unnest(${historyColumn('messageId')}::text[], ${historyColumn('status')}::text[], ${historyColumn('reason')}::text[], ${historyColumn('at')}::bigint[])),
+    ordered as materialized (select pg_advisory_xact_lock(${eventOrderLock}, hashtext(current_schema()))),
     drawn as materialized (
       select setval(pg_get_serial_sequence('events', 'id'), nextval(pg_get_serial_sequence('events', 'id')) + ${total} - 1) - ${total} + 1 as first
         from ordered),
@@ -244,14 +250,38 @@ async function appendInChunks(trx: Kysely<Database>, postgres: boolean, placed: 
   return first;
 }
 
+/** A status history row, written with the EMAIL_STATUS event that reports it (record-transitions.ts). */
+export interface HistoryRow {
+  messageId: string;
+  status: OutboxStatus;
+  reason: string | null;
+  at: number;
+}
+
+/** SQLite caps bound parameters per statement; 4 per row keeps chunks well inside it. */
+const historyChunk = 2000;
+
+async function insertHistory(trx: Kysely<Database>, history: readonly HistoryRow[]): Promise<void> {
+  for (let i = 0; i < history.length; i += historyChunk) {
+    await trx
+      .insertInto('outbox_transitions')
+      .values(history.slice(i, i + historyChunk).map((r) => ({ message_id: r.messageId, status: r.status, reason: r.reason, at: r.at })))
+      .execute();
+  }
+}
+
 /**
- * Inserts the events in order with their webhook deliveries; `trx` must be a transaction. The
+ * Inserts the events in order with their webhook deliveries, and `history` (status history rows)
+ * before them: on PostgreSQL in the same statement when it is one, else as inserts of their own.
+ * `trx` must be a transaction. The
  * events as stored (one per message of a span) are built only for webhook deliveries: a
  * broadcast's 100,000 of them cost ~0.2 s of objects and garbage when no webhook listens.
  */
-export async function appendEvents(trx: Kysely<Database>, events: readonly NewPublicEvent[], now: number): Promise<void> {
-  if (events.length === 0) return;
+export async function appendEvents(trx: Kysely<Database>, events: readonly NewPublicEvent[], now: number, history: readonly HistoryRow[] = []): Promise<void> {
   const postgres = isPostgres(trx);
+  const inOneStatement = postgres && events.length > 0;
+  if (!inOneStatement) await insertHistory(trx, history);
+  if (events.length === 0) return;
   const subscribed = await subscriptionsFor(trx, events);
   const rows = toLogRows(events);
   // Ids are consecutive in append order, so a span's ids are consecutive; a row's id is its last event's id.
@@ -269,7 +299,12 @@ export async function appendEvents(trx: Kysely<Database>, events: readonly NewPu
       payload: JSON.stringify(r.ids ? spanPayload(r.first.payload, r.ids) : r.first.payload),
     };
   });
-  const first = postgres && placed.length <= oneStatementRows ? await appendInOneStatement(trx, placed, total, now) : await appendInChunks(trx, postgres, placed, total, now);
+  let first: number;
+  if (placed.length <= oneStatementRows) first = await (postgres ? appendInOneStatement(trx, placed, total, now, history) : appendInChunks(trx, postgres, placed, total, now));
+  else {
+    if (postgres) await insertHistory(trx, history);
+    first = await appendInChunks(trx, postgres, placed, total, now);
+  }
   if (subscribed.length === 0) return;
   const stored: StoredEvent[] = [];
   rows.forEach((r, k) => {

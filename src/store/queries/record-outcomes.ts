@@ -3,6 +3,7 @@ import { comparableEmail } from '../../core/addresses.js';
 import { canTransition, type OutboxStatus } from '../../core/outbox/lifecycle.js';
 import type { AppliedChange, Outcome } from '../../core/delivery/types.js';
 import type { Database } from '../schema.js';
+import { isPostgres } from './append-events.js';
 import { insertAttempts } from './insert-attempts.js';
 import { bigint, text, valuesCte } from './values-cte.js';
 
@@ -20,6 +21,7 @@ export async function applyOutcomes(trx: Transaction<Database>, owner: string, n
   if (outcomes.length === 0) return [];
   for (const o of outcomes) if (!canTransition('sending', o.status)) throw new Error(`lifecycle forbids sending -> ${o.status}`);
   const byId = new Map(outcomes.map((o) => [o.id, o]));
+  const postgres = isPostgres(trx);
   const applied: AppliedChange[] = [];
   for (let i = 0; i < outcomes.length; i += chunkSize) {
     const chunk = outcomes.slice(i, i + chunkSize);
@@ -35,8 +37,10 @@ export async function applyOutcomes(trx: Transaction<Database>, owner: string, n
         text(o.status === 'sent' ? null : o.reason),
       ]),
     );
+    // PostgreSQL: the chunk's attempts are inserted by the same statement (one round trip less per progress write).
+    const attempts = postgres ? sql`, ${attemptsCte(chunk)}` : sql``;
     const { rows } = await sql<{ id: string; project_id: string; status: OutboxStatus }>`
-      with ${v}
+      with ${v}${attempts}
       update outbox_messages
          set status = v.status,
              smtp_response = v.response,
@@ -61,6 +65,15 @@ export async function applyOutcomes(trx: Transaction<Database>, owner: string, n
       }
     }
   }
-  await insertAttempts(trx, outcomes.map((o) => ({ messageId: o.id, ...o.attempt })));
+  if (!postgres) await insertAttempts(trx, outcomes.map((o) => ({ messageId: o.id, ...o.attempt })));
   return applied;
+}
+
+/** `attempts as (insert into delivery_attempts ...)`: every outcome's attempt, one array per column (PostgreSQL). */
+function attemptsCte(outcomes: readonly Outcome[]) {
+  const column = <K extends keyof Outcome['attempt']>(key: K) => outcomes.map((o) => o.attempt[key]);
+  return sql`attempts as (
+    insert into delivery_attempts (message_id, attempt, started_at, finished_at, outcome, smtp_code, enhanced_code, response)
+    select * from unnest(${outcomes.map((o) => o.id)}::text[], ${column('attempt')}::integer[], ${column('startedAt')}::bigint[], ${column('finishedAt')}::bigint[],
+                         ${column('outcome')}::text[], ${column('smtpCode')}::integer[], ${column('enhancedCode')}::text[], ${column('response')}::text[]))`;
 }

@@ -13,26 +13,19 @@ export interface TransitionRow {
   at: number;
 }
 
-/** SQLite caps bound parameters per statement; 4 per row keeps chunks well inside it. */
-const chunkSize = 2000;
-
 /**
  * Appends status history rows and, with them, the EMAIL_STATUS events (and
  * webhook deliveries) that report them. Call last inside the transaction that
- * changed the status: the change, its history and its events commit together.
+ * changed the status: the change, its history and its events commit together
+ * (on PostgreSQL the history and the events go in one statement: append-events.ts).
  */
 export async function recordTransitions(db: Kysely<Database>, rows: readonly TransitionRow[]): Promise<void> {
   if (rows.length === 0) return;
-  for (let i = 0; i < rows.length; i += chunkSize) {
-    await db
-      .insertInto('outbox_transitions')
-      .values(rows.slice(i, i + chunkSize).map((r) => ({ message_id: r.messageId, status: r.status, reason: r.reason, at: r.at })))
-      .execute();
-  }
   await appendEvents(
     db,
     rows.map((r) => toPublicEvent('email:status', { projectId: r.projectId, messageId: r.messageId, status: r.status, reason: r.reason, at: r.at })),
     rows[0]!.at,
+    rows,
   );
 }
 
