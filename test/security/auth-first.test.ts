@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMailroom, type Mailroom } from '../../src/compose.js';
 import { createLogger } from '../../src/logger.js';
 import { engineKinds } from '../support/engines.js';
-import { startTestMailroom, type TestMailroom } from '../support/mailroom.js';
+import { clockAtWindowStart, startTestMailroom, type TestMailroom } from '../support/mailroom.js';
 
 /** POSTs `body` over a real socket; resolves with the status, the error body and how long the answer took. */
 function post(port: number, path: string, body: Buffer, headers: Record<string, string> = {}) {
@@ -60,7 +60,7 @@ describe.each(engineKinds)('authentication before the body on %s', (engine) => {
   });
 
   it("follows a project's requestsPerMinute over the default", async () => {
-    m = await startTestMailroom(engine);
+    m = await startTestMailroom(engine, { clock: clockAtWindowStart() });
     await m.core.projects.updateProject(m.project.project_id, { settings: { defaultSender: 'app@example.com', requestsPerMinute: 2 } });
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await m.request({ method: 'GET', url: '/api/v1/projects/current', headers: m.serverHeaders })).statusCode);
@@ -68,7 +68,7 @@ describe.each(engineKinds)('authentication before the body on %s', (engine) => {
   });
 
   it('limits requests per client address, authenticated or not', async () => {
-    m = await startTestMailroom(engine, { env: { MAILROOM_RATE_LIMIT_PER_ADDRESS: '2' } });
+    m = await startTestMailroom(engine, { env: { MAILROOM_RATE_LIMIT_PER_ADDRESS: '2' }, clock: clockAtWindowStart() });
     const a = await m.request({ method: 'GET', url: '/api/v1/projects/current' });
     const b = await m.request({ method: 'GET', url: '/api/v1/projects/current', headers: m.serverHeaders });
     const c = await m.request({ method: 'GET', url: '/api/v1/projects/current', headers: m.serverHeaders });
@@ -79,8 +79,9 @@ describe.each(engineKinds)('authentication before the body on %s', (engine) => {
   });
 
   it('shares the counters between processes on one database', async () => {
-    m = await startTestMailroom(engine, { env: { MAILROOM_RATE_LIMIT_PER_KEY: '4' } });
-    const second: Mailroom = await createMailroom(m.config, { logger: createLogger('silent') });
+    const clock = clockAtWindowStart();
+    m = await startTestMailroom(engine, { env: { MAILROOM_RATE_LIMIT_PER_KEY: '4' }, clock });
+    const second: Mailroom = await createMailroom(m.config, { logger: createLogger('silent'), clock });
     try {
       const statuses: number[] = [];
       for (const app of [m.app, second.app, m.app, second.app, m.app]) {

@@ -52,3 +52,14 @@ export async function startTestMailroom(
       }),
   };
 }
+
+/**
+ * A clock that runs with real time, shifted to read one second into a fresh `windowMs` window at the
+ * moment it is made: fixed-window counters (requests per minute) cannot roll over during a short
+ * test, which would otherwise let a request through about once in every 60 runs.
+ */
+export function clockAtWindowStart(windowMs = 60_000): Clock {
+  const now = Date.now();
+  const shift = Math.ceil(now / windowMs) * windowMs + 1000 - now;
+  return { now: () => Date.now() + shift };
+}
