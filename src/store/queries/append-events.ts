@@ -203,9 +203,10 @@ async function appendInOneStatement(trx: Kysely<Database>, placed: readonly Plac
 const minIdPrefix = 8;
 
 /**
- * A span's payload: the shared fields once, and the message ids. Ids accepted together share
- * their first 24 characters (time-ordered-id.ts), so those are written once as `idPrefix` and
- * each id by its last 12: a broadcast's log then costs ~15 bytes per recipient instead of ~41.
+ * A span's payload: the shared fields once, and the message ids. Ids accepted together share at
+ * least their first 24 characters (time-ordered-id.ts), so the common prefix is written once as
+ * `idPrefix` and each id by what follows it: a broadcast's log then costs ~15 bytes per recipient
+ * instead of ~41.
  */
 function spanPayload(shared: NewPublicEvent['payload'], ids: readonly string[]): Record<string, unknown> {
   let prefix = ids[0]!;
