@@ -157,7 +157,11 @@ export function createWorker(deps: WorkerDeps) {
 
   async function deliver(batch: OutboxMessage[]): Promise<void> {
     const byProject = new Map<string, OutboxMessage[]>();
-    for (const m of batch) byProject.set(m.projectId, [...(byProject.get(m.projectId) ?? []), m]);
+    for (const m of batch) {
+      const messages = byProject.get(m.projectId);
+      if (messages) messages.push(m);
+      else byProject.set(m.projectId, [m]);
+    }
     const ready = new Map<string, ReadyToSend>();
     const results = { skips: [], renderErrors: [], handOffs: [] } as Awaited<ReturnType<typeof renderBatch>>['results'];
     for (const [projectId, messages] of byProject) {
@@ -169,8 +173,14 @@ export function createWorker(deps: WorkerDeps) {
     }
     // Skips and render errors end now; each hand-off is a CAS of its own when its turn comes
     // (rows paused or cancelled meanwhile fail it and are dropped).
+    // The text part a content's hand-offs share is kept on the content once: one hand-off of each content says it.
+    const perContent = new Map<string, HandOff>();
+    for (const h of results.handOffs) {
+      const contentId = ready.get(h.id)!.message.contentId;
+      if (!perContent.has(contentId)) perContent.set(contentId, h);
+    }
     const renderedAt = clock.now();
-    emit(await store.finishRendering(deps.owner, renderedAt, { ...results, handOffs: [], upcoming: results.handOffs }), renderedAt);
+    emit(await store.finishRendering(deps.owner, renderedAt, { ...results, handOffs: [], upcoming: [...perContent.values()] }), renderedAt);
     await Promise.all(results.handOffs.map((h) => deliverOne(ready.get(h.id)!, h)));
   }
 

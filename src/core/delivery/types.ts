@@ -57,6 +57,7 @@ export interface RenderResults {
   /**
    * Rendered messages whose hand-off comes later, one at a time (recordProgress): the text part they
    * share through their content is kept on the content now, once, instead of with each hand-off.
+   * One hand-off per content is enough.
    */
   upcoming?: readonly HandOff[];
 }

@@ -2,12 +2,11 @@ import { randomFillSync } from 'node:crypto';
 import { pooledRandomBytes } from '../random-pool.js';
 
 /**
- * UUIDv7 (RFC 9562): 48 bits of epoch milliseconds, then random bits. Ids of
- * messages accepted together sort together, so a 100,000-row insert appends to the
- * primary-key indexes instead of touching pages all over them.
- */
-/**
- * `count` ids of one millisecond in ascending order (RFC 9562 §6.2, method 2): the
+ * `count` UUIDv7s (RFC 9562: 48 bits of epoch milliseconds, then random bits) of one
+ * millisecond. Ids of messages accepted together sort together, so a 100,000-row insert
+ * appends to the primary-key indexes instead of touching pages all over them.
+ *
+ * In ascending order (RFC 9562 §6.2, method 2): the
  * first is random, each next one adds a random step of 1..65,536 to the low 48 bits.
  * The low 48 bits start below 2^47, so even a million steps cannot carry out of them,
  * and the rest of the id stays the same: only the last 12 hex digits are formatted per id.

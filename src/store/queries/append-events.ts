@@ -273,16 +273,14 @@ async function insertHistory(trx: Kysely<Database>, history: readonly HistoryRow
 
 /**
  * Inserts the events in order with their webhook deliveries, and `history` (status history rows)
- * before them: on PostgreSQL in the same statement when it is one, else as inserts of their own.
- * `trx` must be a transaction. The
- * events as stored (one per message of a span) are built only for webhook deliveries: a
- * broadcast's 100,000 of them cost ~0.2 s of objects and garbage when no webhook listens.
+ * before them: on PostgreSQL in the same statement when the events fit one, else as inserts of
+ * their own. `trx` must be a transaction. The events as stored (one per message of a span) are
+ * built only for webhook deliveries: a broadcast's 100,000 of them cost ~0.2 s of objects and
+ * garbage when no webhook listens.
  */
 export async function appendEvents(trx: Kysely<Database>, events: readonly NewPublicEvent[], now: number, history: readonly HistoryRow[] = []): Promise<void> {
+  if (events.length === 0) return insertHistory(trx, history);
   const postgres = isPostgres(trx);
-  const inOneStatement = postgres && events.length > 0;
-  if (!inOneStatement) await insertHistory(trx, history);
-  if (events.length === 0) return;
   const subscribed = await subscriptionsFor(trx, events);
   const rows = toLogRows(events);
   // Ids are consecutive in append order, so a span's ids are consecutive; a row's id is its last event's id.
@@ -300,12 +298,9 @@ export async function appendEvents(trx: Kysely<Database>, events: readonly NewPu
       payload: JSON.stringify(r.ids ? spanPayload(r.first.payload, r.ids) : r.first.payload),
     };
   });
-  let first: number;
-  if (placed.length <= oneStatementRows) first = await (postgres ? appendInOneStatement(trx, placed, total, now, history) : appendInChunks(trx, postgres, placed, total, now));
-  else {
-    if (postgres) await insertHistory(trx, history);
-    first = await appendInChunks(trx, postgres, placed, total, now);
-  }
+  const oneStatement = postgres && placed.length <= oneStatementRows;
+  if (!oneStatement) await insertHistory(trx, history);
+  const first = oneStatement ? await appendInOneStatement(trx, placed, total, now, history) : await appendInChunks(trx, postgres, placed, total, now);
   if (subscribed.length === 0) return;
   const stored: StoredEvent[] = [];
   rows.forEach((r, k) => {

@@ -64,7 +64,12 @@ async function keepSharedText(trx: Transaction<Database>, rendered: readonly Han
  * The compare-and-sets of finishRendering inside a transaction the caller holds, without the
  * status history: the caller records it once for everything it wrote (see record-progress.ts).
  */
-export async function applyRendering(trx: Transaction<Database>, owner: string, now: number, results: RenderResults): Promise<AppliedChange[]> {
+export async function applyRendering(
+  trx: Transaction<Database>,
+  owner: string,
+  now: number,
+  results: { readonly [K in 'skips' | 'renderErrors' | 'handOffs']: Readonly<RenderResults[K]> },
+): Promise<AppliedChange[]> {
   const applied: AppliedChange[] = [];
   const ended = { lease_owner: null, lease_expires_at: null, updated_at: now };
   for (const skip of results.skips) {

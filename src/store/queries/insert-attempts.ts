@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { StoredAttempt } from '../../core/delivery/types.js';
 import type { Database } from '../schema.js';
 
@@ -23,4 +23,16 @@ export async function insertAttempts(db: Kysely<Database>, attempts: readonly St
       )
       .execute();
   }
+}
+
+/**
+ * PostgreSQL: `attempts as (insert into delivery_attempts ...)`, the same rows as insertAttempts as a
+ * data-modifying CTE (one array per column), so a caller's statement carries them (record-outcomes.ts).
+ */
+export function attemptsCte(attempts: readonly StoredAttempt[]): RawBuilder<unknown> {
+  const column = <K extends keyof StoredAttempt>(key: K) => attempts.map((a) => a[key]);
+  return sql`attempts as (
+    insert into delivery_attempts (message_id, attempt, started_at, finished_at, outcome, smtp_code, enhanced_code, response)
+    select * from unnest(${column('messageId')}::text[], ${column('attempt')}::integer[], ${column('startedAt')}::bigint[], ${column('finishedAt')}::bigint[],
+                         ${column('outcome')}::text[], ${column('smtpCode')}::integer[], ${column('enhancedCode')}::text[], ${column('response')}::text[]))`;
 }

@@ -4,7 +4,7 @@ import { canTransition, type OutboxStatus } from '../../core/outbox/lifecycle.js
 import type { AppliedChange, Outcome } from '../../core/delivery/types.js';
 import type { Database } from '../schema.js';
 import { isPostgres } from './append-events.js';
-import { insertAttempts } from './insert-attempts.js';
+import { attemptsCte, insertAttempts } from './insert-attempts.js';
 import { bigint, text, valuesCte } from './values-cte.js';
 
 /** Six values a row; well inside SQLite's bound-parameter limit. */
@@ -38,7 +38,7 @@ export async function applyOutcomes(trx: Transaction<Database>, owner: string, n
       ]),
     );
     // PostgreSQL: the chunk's attempts are inserted by the same statement (one round trip less per progress write).
-    const attempts = postgres ? sql`, ${attemptsCte(chunk)}` : sql``;
+    const attempts = postgres ? sql`, ${attemptsCte(chunk.map((o) => ({ messageId: o.id, ...o.attempt })))}` : sql``;
     const { rows } = await sql<{ id: string; project_id: string; status: OutboxStatus }>`
       with ${v}${attempts}
       update outbox_messages
@@ -69,11 +69,3 @@ export async function applyOutcomes(trx: Transaction<Database>, owner: string, n
   return applied;
 }
 
-/** `attempts as (insert into delivery_attempts ...)`: every outcome's attempt, one array per column (PostgreSQL). */
-function attemptsCte(outcomes: readonly Outcome[]) {
-  const column = <K extends keyof Outcome['attempt']>(key: K) => outcomes.map((o) => o.attempt[key]);
-  return sql`attempts as (
-    insert into delivery_attempts (message_id, attempt, started_at, finished_at, outcome, smtp_code, enhanced_code, response)
-    select * from unnest(${outcomes.map((o) => o.id)}::text[], ${column('attempt')}::integer[], ${column('startedAt')}::bigint[], ${column('finishedAt')}::bigint[],
-                         ${column('outcome')}::text[], ${column('smtpCode')}::integer[], ${column('enhancedCode')}::text[], ${column('response')}::text[]))`;
-}

@@ -21,7 +21,7 @@ export async function recordProgress(
   return db.transaction().execute(async (trx) => {
     const applied = [
       ...(await applyOutcomes(trx, owner, now, progress.outcomes)),
-      ...(await applyRendering(trx, owner, now, { skips: [], renderErrors: [], handOffs: [...progress.handOffs] })),
+      ...(await applyRendering(trx, owner, now, { skips: [], renderErrors: [], handOffs: progress.handOffs })),
     ];
     await recordChanges(trx, applied, now);
     return applied;
