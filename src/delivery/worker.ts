@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
-import type { AppliedChange, DeliveryStore, HandOff, Outcome } from '../core/delivery/types.js';
+import type { AppliedChange, DeliveryStore, HandOff, Outcome, SharedText } from '../core/delivery/types.js';
 import type { EventBus } from '../core/events.js';
 import type { OutboxMessage } from '../core/outbox/types.js';
 import { isMailroomError } from '../core/errors.js';
@@ -174,13 +174,13 @@ export function createWorker(deps: WorkerDeps) {
     // Skips and render errors end now; each hand-off is a CAS of its own when its turn comes
     // (rows paused or cancelled meanwhile fail it and are dropped).
     // The text part a content's hand-offs share is kept on the content once: one hand-off of each content says it.
-    const perContent = new Map<string, HandOff>();
+    const sharedTexts = new Map<string, SharedText>();
     for (const h of results.handOffs) {
       const contentId = ready.get(h.id)!.message.contentId;
-      if (!perContent.has(contentId)) perContent.set(contentId, h);
+      if (!sharedTexts.has(contentId)) sharedTexts.set(contentId, { contentId, text: h.text });
     }
     const renderedAt = clock.now();
-    emit(await store.finishRendering(deps.owner, renderedAt, { ...results, handOffs: [], upcoming: [...perContent.values()] }), renderedAt);
+    emit(await store.finishRendering(deps.owner, renderedAt, { ...results, handOffs: [], sharedTexts: [...sharedTexts.values()] }), renderedAt);
     await Promise.all(results.handOffs.map((h) => deliverOne(ready.get(h.id)!, h)));
   }
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startDeliveringMailroom } from '../delivery/helpers.js';
 import { engineKinds } from '../support/engines.js';
 import type { TestMailroom } from '../support/mailroom.js';
-import { parse, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { eventually, parse, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 
 /** What the mail API's requests become at a real SMTP server. */
 describe.each(engineKinds)('mail API delivered over SMTP on %s', (engine) => {
@@ -44,6 +44,24 @@ describe.each(engineKinds)('mail API delivered over SMTP on %s', (engine) => {
     expect(first.to.sort()).toEqual(['a@example.com', 'c@example.com', 'd@example.com']);
     expect((await parse(first)).cc).toMatchObject({ text: 'c@example.com' });
     expect((await parse(sink!.received.find((r) => r.to.includes('b@example.com'))!)).cc).toBeUndefined();
+  });
+
+  it("keeps a broadcast's generated text part once, on its shared content, and every message still reads it", async () => {
+    const post = await start();
+    const res = await post('/mail/broadcast', { from: 'news@example.com', to: ['a@example.com', 'b@example.com', 'c@example.com'], subject: 'News', html: '<p>This <b>week</b></p>' });
+    expect(res.statusCode).toBe(200);
+    const { ids } = res.json() as { ids: string[] };
+    await sink!.waitFor(3);
+    for (const r of sink!.received) expect((await parse(r)).text).toContain('This week');
+    const db = m!.core.engine.db;
+    const stored = await eventually(async () => {
+      const rows = await db.selectFrom('outbox_messages').select(['status', 'rendered_text', 'content_id']).where('id', 'in', ids).execute();
+      return rows.every((r) => r.status === 'sent') ? rows : undefined;
+    });
+    expect(stored.map((r) => r.rendered_text)).toEqual([null, null, null]);
+    const content = await db.selectFrom('outbox_contents').select('rendered_text').where('id', '=', stored[0]!.content_id!).executeTakeFirstOrThrow();
+    expect(content.rendered_text).toContain('This week');
+    for (const id of ids) expect((await m!.core.store.outbox.getMessage(m!.project.project_id, id))?.renderedText).toContain('This week');
   });
 
   it('refuses cc and bcc on a broadcast, naming the field, and sends nothing', async () => {

@@ -55,11 +55,15 @@ export interface RenderResults {
   renderErrors: { id: string; reason: string }[];
   handOffs: HandOff[];
   /**
-   * Rendered messages whose hand-off comes later, one at a time (recordProgress): the text part they
-   * share through their content is kept on the content now, once, instead of with each hand-off.
-   * One hand-off per content is enough.
+   * The text part that a content's hand-offs, coming later one at a time (recordProgress), share:
+   * kept on the content now, once, instead of with each hand-off.
    */
-  upcoming?: readonly HandOff[];
+  sharedTexts?: readonly SharedText[];
+}
+
+export interface SharedText {
+  contentId: string;
+  text: string;
 }
 
 export type Outcome =
