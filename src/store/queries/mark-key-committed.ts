@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../schema.js';
 
 /**
@@ -7,5 +7,10 @@ import type { Database } from '../schema.js';
  * stale, so a retry can only replay, never send again.
  */
 export async function markKeyCommitted(trx: Kysely<Database>, projectId: string, key: string): Promise<void> {
-  await trx.updateTable('idempotency_keys').set({ state: 'committed' }).where('project_id', '=', projectId).where('key', '=', key).where('state', '=', 'running').execute();
+  await markKeyCommittedSql(projectId, key).execute(trx);
+}
+
+/** The statement of markKeyCommitted, also a CTE of the accept's one statement on PostgreSQL (outbox-store.ts). */
+export function markKeyCommittedSql(projectId: string, key: string): RawBuilder<unknown> {
+  return sql`update idempotency_keys set state = 'committed' where project_id = ${projectId} and key = ${key} and state = 'running'`;
 }

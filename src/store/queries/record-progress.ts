@@ -5,6 +5,7 @@ import { appendStatementTail, isPostgres, oneStatementRows, placeEvents } from '
 import { applyRendering, handOffsUpdate } from './finish-rendering.js';
 import { attemptsCte } from './insert-attempts.js';
 import { applyOutcomes, outcomesUpdate, reasonOf } from './record-outcomes.js';
+import { guardCte, inItsOwnTransaction, refusalOf, webhookProjectsMemo, type Refusal } from './one-statement-guard.js';
 import { recordChanges, statusEvents } from './record-transitions.js';
 
 export interface Progress {
@@ -12,33 +13,26 @@ export interface Progress {
   outcomes: readonly Outcome[];
 }
 
-/** How long a project found with webhooks writes its progress the general way without trying one statement first. */
-const webhookProjectTtlMs = 60_000;
-
 /**
  * Outcomes of messages that came back and hand-offs of messages about to go
  * out, in one transaction with one status-history append for both: a worker's
  * writes while it sends are these two.
  *
- * On PostgreSQL the whole write is first tried as one statement (one round trip, committed on its
- * own, instead of six), which assumes every compare-and-set applies and no webhook listens. When
- * either is wrong the statement fails as a whole and the general transaction writes it instead.
+ * On PostgreSQL the whole write is first tried as one statement between BEGIN and COMMIT (three
+ * round trips instead of six), which assumes every compare-and-set applies and no webhook listens.
+ * When either is wrong the statement fails as a whole and the general transaction writes it instead.
  */
 export function createProgressRecorder(db: Kysely<Database>) {
   const postgres = isPostgres(db);
-  /** Projects seen with webhooks, until when: their writes go the general way at once. */
-  const withWebhooks = new Map<string, number>();
+  const withWebhooks = webhookProjectsMemo();
   return async function recordProgress(owner: string, now: number, progress: Progress): Promise<AppliedChange[]> {
     if (progress.handOffs.length === 0 && progress.outcomes.length === 0) return [];
     if (postgres && oneStatementFits(progress)) {
       const write = oneStatementWrite(now, progress);
-      if (!write.webhookProjects.some((p) => (withWebhooks.get(p) ?? 0) > now)) {
+      if (!withWebhooks.any(write.webhookProjects, now)) {
         const refused = await inOneStatement(db, owner, now, progress, write);
         if (refused === undefined) return write.applied;
-        if (refused === 'webhooks') {
-          for (const [p, until] of withWebhooks) if (until <= now) withWebhooks.delete(p);
-          for (const p of write.webhookProjects) withWebhooks.set(p, now + webhookProjectTtlMs);
-        }
+        if (refused === 'webhooks') withWebhooks.add(write.webhookProjects, now);
       }
     }
     return inTransaction(db, owner, now, progress);
@@ -59,9 +53,6 @@ function inTransaction(db: Kysely<Database>, owner: string, now: number, progres
 /** Suppressions and long event runs are left to the general write. */
 const oneStatementFits = (progress: Progress) =>
   progress.handOffs.length + progress.outcomes.length <= oneStatementRows && progress.outcomes.every((o) => o.status !== 'bounced' || o.suppress === null);
-
-/** The text the statement's guard casts to an integer to fail it; the error message repeats it. */
-const refusal = 'mailroom-progress-refused';
 
 /** What the one statement writes if every compare-and-set applies, and the projects whose events a webhook may take. */
 function oneStatementWrite(now: number, { handOffs, outcomes }: Progress) {
@@ -87,41 +78,35 @@ async function inOneStatement(
   now: number,
   { handOffs, outcomes }: Progress,
   { applied, history, events, webhookProjects }: ReturnType<typeof oneStatementWrite>,
-): Promise<'changed' | 'webhooks' | undefined> {
+): Promise<Refusal | undefined> {
   const { placed, total } = placeEvents(events);
   const outcome = <T>(pick: (o: Outcome) => T) => outcomes.map(pick);
   const handOff = <T>(pick: (h: HandOff) => T) => handOffs.map(pick);
+  const statement = sql`
+    with ${attemptsCte(outcomes.map((o) => ({ messageId: o.id, ...o.attempt })))},
+    outcomes as (${outcomesUpdate(
+      owner,
+      now,
+      sql`unnest(${outcome((o) => o.id)}::text[], ${outcome((o) => o.status)}::text[],
+                 ${outcome((o) => (o.status === 'sent' ? o.response : o.attempt.response))}::text[],
+                 ${outcome((o) => (o.status === 'sent' ? o.queueId : null))}::text[],
+                 ${outcome((o) => (o.status === 'queued' ? o.runAt : null))}::bigint[],
+                 ${outcome((o) => (o.status === 'sent' ? null : o.reason))}::text[]) as v(id, status, response, queue_id, run_at, last_error)`,
+    )} returning 1),
+    hand_offs as (${handOffsUpdate(
+      owner,
+      now,
+      sql`unnest(${handOff((h) => h.id)}::text[], ${handOff((h) => h.subject)}::text[], ${handOff((h) => h.html)}::text[],
+                 ${handOff((h) => h.text)}::text[]) as v(id, subject, html, body)`,
+    )} returning 1),
+    ${guardCte(sql<boolean>`(select count(*) from outcomes) + (select count(*) from hand_offs) <> ${applied.length}`, webhookProjects, sql<number>`(select count(*) from outcomes)`)},
+    ${appendStatementTail(placed, total, now, history, sql`guard`)}`;
   try {
-    await sql`
-      with ${attemptsCte(outcomes.map((o) => ({ messageId: o.id, ...o.attempt })))},
-      outcomes as (${outcomesUpdate(
-        owner,
-        now,
-        sql`unnest(${outcome((o) => o.id)}::text[], ${outcome((o) => o.status)}::text[],
-                   ${outcome((o) => (o.status === 'sent' ? o.response : o.attempt.response))}::text[],
-                   ${outcome((o) => (o.status === 'sent' ? o.queueId : null))}::text[],
-                   ${outcome((o) => (o.status === 'queued' ? o.runAt : null))}::bigint[],
-                   ${outcome((o) => (o.status === 'sent' ? null : o.reason))}::text[]) as v(id, status, response, queue_id, run_at, last_error)`,
-      )} returning 1),
-      hand_offs as (${handOffsUpdate(
-        owner,
-        now,
-        sql`unnest(${handOff((h) => h.id)}::text[], ${handOff((h) => h.subject)}::text[], ${handOff((h) => h.html)}::text[],
-                   ${handOff((h) => h.text)}::text[]) as v(id, subject, html, body)`,
-      )} returning 1),
-      guard as materialized (
-        select case
-          when (select count(*) from outcomes) + (select count(*) from hand_offs) <> ${applied.length}
-            then cast(concat(${refusal}::text, ' changed ', (select count(*) from outcomes)) as integer)
-          when exists (select 1 from webhooks where enabled = 1 and project_id = any(${webhookProjects}::text[]))
-            then cast(concat(${refusal}::text, ' webhooks ', (select count(*) from outcomes)) as integer)
-          else 1 end as ok),
-      ${appendStatementTail(placed, total, now, history, sql`guard`)}`.execute(db);
+    await inItsOwnTransaction(db, statement);
     return undefined;
   } catch (error) {
-    const message = error instanceof Error ? error.message : '';
-    if (message.includes(`${refusal} webhooks`)) return 'webhooks';
-    if (message.includes(`${refusal} changed`)) return 'changed';
-    throw error;
+    const refused = refusalOf(error);
+    if (refused === undefined) throw error;
+    return refused;
   }
 }
