@@ -8,7 +8,7 @@ import { jsonOrNull, parseJson } from './json.js';
 import { bulkInsert, unnestInsert } from './queries/bulk-insert.js';
 import { markKeyCommitted, markKeyCommittedSql } from './queries/mark-key-committed.js';
 import { appendEvents, appendStatementTail, isPostgres, oneStatementRows, placeEvents } from './queries/append-events.js';
-import { guardCte, inItsOwnTransaction, refusalOf, webhookProjectsMemo, type Refusal } from './queries/one-statement-guard.js';
+import { guardCte, tryOneStatement, webhookProjectsMemo, type Refusal } from './queries/one-statement-guard.js';
 import { toPublicEvent } from '../core/events/public-events.js';
 import { loadContents, type AttachmentRef, type LoadedContent } from './queries/load-contents.js';
 
@@ -220,14 +220,7 @@ async function acceptInOneStatement(
     messages as (${unnestInsert('outbox_messages', write.messages.columns, write.messages.rows)} returning 1),
     ${guardCte(sql<boolean>`false`, write.webhookProjects, sql<number>`(select count(*) from contents) + (select count(*) from messages)`)},
     ${appendStatementTail(placed, total, now, [], sql`guard`)}`;
-  try {
-    await inItsOwnTransaction(db, statement);
-    return undefined;
-  } catch (error) {
-    const refused = refusalOf(error);
-    if (refused === undefined) throw error;
-    return refused;
-  }
+  return tryOneStatement(db, statement);
 }
 
 export function createOutboxStore(db: Kysely<Database>, raw?: BetterSqlite3.Database): OutboxStore {

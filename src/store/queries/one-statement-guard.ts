@@ -25,14 +25,6 @@ export function guardCte(changedWhen: RawBuilder<boolean>, webhookProjects: read
       else 1 end as ok)`;
 }
 
-/** The refusal a guard raised, or undefined for any other error (which the caller rethrows). */
-export function refusalOf(error: unknown): Refusal | undefined {
-  const message = error instanceof Error ? error.message : '';
-  if (message.includes(`${refusal} webhooks`)) return 'webhooks';
-  if (message.includes(`${refusal} changed`)) return 'changed';
-  return undefined;
-}
-
 /**
  * Projects found with webhooks, for a minute: their writes go the general way at once instead of
  * trying one statement first and failing.
@@ -49,11 +41,20 @@ export function webhookProjectsMemo(ttlMs = 60_000) {
 }
 
 /**
- * Runs the statement between BEGIN and COMMIT rather than committed on its own. On its own, a
+ * Runs the statement, whose guard may refuse it: undefined once it has committed, or the refusal
+ * (nothing of it was kept). Between BEGIN and COMMIT rather than committed on its own: on its own, a
  * statement the server finishes after the client gave up on it (a frozen database, a lost
  * connection) commits anyway: a hand-off of mail never sent, stuck in `sending` until its lease
  * runs out, or a send answered 503 yet kept. In a transaction only COMMIT can do that.
  */
-export async function inItsOwnTransaction(db: Kysely<Database>, statement: RawBuilder<unknown>): Promise<void> {
-  await db.transaction().execute((trx) => statement.execute(trx));
+export async function tryOneStatement(db: Kysely<Database>, statement: RawBuilder<unknown>): Promise<Refusal | undefined> {
+  try {
+    await db.transaction().execute((trx) => statement.execute(trx));
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : '';
+    if (message.includes(`${refusal} webhooks`)) return 'webhooks';
+    if (message.includes(`${refusal} changed`)) return 'changed';
+    throw error;
+  }
 }

@@ -5,7 +5,7 @@ import { appendStatementTail, isPostgres, oneStatementRows, placeEvents } from '
 import { applyRendering, handOffsUpdate } from './finish-rendering.js';
 import { attemptsCte } from './insert-attempts.js';
 import { applyOutcomes, outcomesUpdate, reasonOf } from './record-outcomes.js';
-import { guardCte, inItsOwnTransaction, refusalOf, webhookProjectsMemo, type Refusal } from './one-statement-guard.js';
+import { guardCte, tryOneStatement, webhookProjectsMemo, type Refusal } from './one-statement-guard.js';
 import { recordChanges, statusEvents } from './record-transitions.js';
 
 export interface Progress {
@@ -101,12 +101,5 @@ async function inOneStatement(
     )} returning 1),
     ${guardCte(sql<boolean>`(select count(*) from outcomes) + (select count(*) from hand_offs) <> ${applied.length}`, webhookProjects, sql<number>`(select count(*) from outcomes)`)},
     ${appendStatementTail(placed, total, now, history, sql`guard`)}`;
-  try {
-    await inItsOwnTransaction(db, statement);
-    return undefined;
-  } catch (error) {
-    const refused = refusalOf(error);
-    if (refused === undefined) throw error;
-    return refused;
-  }
+  return tryOneStatement(db, statement);
 }
