@@ -16,7 +16,7 @@ export function outcomeOf(input: {
   result: SendResult;
   policy: RetryPolicy;
 }): Outcome {
-  const { id, projectId, result, attempt, now } = input;
+  const { id, result, attempt, now } = input;
   const record = (outcome: AttemptRecord['outcome']): AttemptRecord => ({
     attempt,
     startedAt: input.startedAt,
@@ -28,24 +28,23 @@ export function outcomeOf(input: {
   });
   const retry = (outcome: AttemptRecord['outcome'], reason: string, hintMs: number | null): Outcome => {
     if (!mayRetry(attempt, input.policy)) {
-      return { id, projectId, status: 'server-error', reason: `gave up after ${attempt} attempts; last: ${reason}`, attempt: record(outcome) };
+      return { id, status: 'server-error', reason: `gave up after ${attempt} attempts; last: ${reason}`, attempt: record(outcome) };
     }
-    return { id, projectId, status: 'queued', runAt: now + retryDelay(attempt, input.policy, hintMs), reason: `${outcome} (attempt ${attempt}): ${reason}`, attempt: record(outcome) };
+    return { id, status: 'queued', runAt: now + retryDelay(attempt, input.policy, hintMs), reason: `${outcome} (attempt ${attempt}): ${reason}`, attempt: record(outcome) };
   };
   switch (result.kind) {
     case 'sent':
-      return { id, projectId, status: 'sent', response: result.response, queueId: result.queueId, attempt: record('sent'), ...(result.captured ? { reason: 'captured' as const } : {}) };
+      return { id, status: 'sent', response: result.response, queueId: result.queueId, attempt: record('sent'), ...(result.captured ? { reason: 'captured' as const } : {}) };
     case 'bounced':
       return {
         id,
-        projectId,
         status: 'bounced',
         reason: `the receiving server refused the message [${result.rule}]: ${result.response}`,
         attempt: record('bounced'),
         suppress: result.suppress ? { projectId: input.projectId, email: input.recipient, detail: `${result.rule}: ${result.response}` } : null,
       };
     case 'failed':
-      return { id, projectId, status: 'server-error', reason: result.response, attempt: record('failed') };
+      return { id, status: 'server-error', reason: result.response, attempt: record('failed') };
     case 'deferred':
       return retry('deferred', result.response, result.retryAfterMs);
     case 'unknown':

@@ -68,7 +68,7 @@ export async function renderBatch(deps: RenderDeps, project: Project, messages: 
         recipient: { email: to, userId: message.recipientUserId, displayName: user?.displayName ?? null },
       });
       if (!personal && !reused) shared.set(message.contentId, { message, rendered });
-      const handOff: HandOff = { id: message.id, projectId: project.id, subject: rendered.subject, html: rendered.html, text: rendered.text };
+      const handOff: HandOff = { id: message.id, subject: rendered.subject, html: rendered.html, text: rendered.text };
       const mail = buildMail({ message, project, to, ...handOff, publicUrl: deps.publicUrl, fallbackSender: deps.fallbackSender });
       results.handOffs.push(handOff);
       ready.set(message.id, { message, project, to, mail });

@@ -7,7 +7,7 @@ import { lookupUsers } from './queries/lookup-users.js';
 import { nextWakeAt } from './queries/next-wake-at.js';
 import { promoteDue } from './queries/promote-due.js';
 import { extendLeases } from './queries/extend-leases.js';
-import { createProgressRecorder } from './queries/record-progress.js';
+import { recordProgress } from './queries/record-progress.js';
 import { recoverExpiredLeases } from './queries/recover-expired-leases.js';
 import { releaseLeases } from './queries/release-leases.js';
 import { suppressedAmong } from './queries/suppressed-among.js';
@@ -16,7 +16,6 @@ import { returnTokens, takeTokens } from './queries/take-tokens.js';
 /** The queue operations the delivery workers use, one SQL operation per query file. */
 export function createDeliveryStore(engine: Engine): DeliveryStore {
   const db = engine.db;
-  const recordProgress = createProgressRecorder(db);
   return {
     dueProjects: (now, limit) => dueProjects(db, now, limit),
     claimDue: (request) => claimDue(engine, request),
@@ -25,7 +24,7 @@ export function createDeliveryStore(engine: Engine): DeliveryStore {
     lookupUsers: (projectId, ids) => lookupUsers(db, projectId, ids),
     suppressedAmong: (projectId, emails) => suppressedAmong(db, projectId, emails),
     finishRendering: (owner, now, results) => finishRendering(db, owner, now, results),
-    recordProgress,
+    recordProgress: (owner, now, progress) => recordProgress(db, owner, now, progress),
     releaseLeases: (owner, now, options) => releaseLeases(db, owner, now, options),
     extendLeases: (owner, until, ids) => extendLeases(engine, owner, until, ids),
     recoverExpiredLeases: (now, maxAttempts) => recoverExpiredLeases(db, now, maxAttempts),

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import { messageIdFor } from '../core/outbox/message-id.js';
 import type { ContentToInsert, MessageToInsert, OutboxMessage, OutboxStore, SendToInsert } from '../core/outbox/types.js';
 import type { Database, OutboxContentsTable, OutboxMessagesTable } from './schema.js';
 import { jsonOrNull, parseJson } from './json.js';
-import { bulkInsert, unnestInsert } from './queries/bulk-insert.js';
-import { markKeyCommitted, markKeyCommittedSql } from './queries/mark-key-committed.js';
-import { appendEvents, appendStatementTail, isPostgres, oneStatementRows, placeEvents } from './queries/append-events.js';
-import { guardCte, tryOneStatement, webhookProjectsMemo, type Refusal } from './queries/one-statement-guard.js';
+import { bulkInsert } from './queries/bulk-insert.js';
+import { markKeyCommitted } from './queries/mark-key-committed.js';
+import { appendEvents } from './queries/append-events.js';
 import { toPublicEvent } from '../core/events/public-events.js';
 import { loadContents, type AttachmentRef, type LoadedContent } from './queries/load-contents.js';
 
@@ -176,72 +175,31 @@ function usedColumns<T extends object>(rows: readonly T[]): Array<keyof T & stri
   return (Object.keys(rows[0] ?? {}) as Array<keyof T & string>).filter((c) => rows.some((r) => r[c] !== null && r[c] !== undefined));
 }
 
-/**
- * What accepting the sends writes: attachment blobs, contents and messages as bind arrays, and the
- * messages' first EMAIL_STATUS events. The first history entry is each row's accepted_status at
- * created_at: no transition row per recipient. The events commit with the rows (transactional outbox).
- */
-function acceptWrite(projectId: string, sends: readonly SendToInsert[], now: number) {
-  const blobs = new Map<string, { content: string; size: number }>();
-  const contentRows = sends.map((s) => contentRow(projectId, s, splitAttachments(s.content, blobs), now));
-  const contentColumns = usedColumns(contentRows);
-  const events = sends.flatMap((s) => s.messages.map((m) => toPublicEvent('email:status', { projectId, messageId: m.id, status: s.status, reason: null, at: now })));
-  return {
-    blobs: [...blobs].map(([hash, b]) => ({ project_id: projectId, hash, content: b.content, size: b.size, created_at: now })),
-    contents: { columns: contentColumns, rows: contentRows.map((r) => contentColumns.map((c) => r[c])) },
-    messages: messageRows(sends, projectId, now),
-    events,
-    webhookProjects: events.some((e) => e.topic !== null) ? [projectId] : [],
-  };
-}
-
-/**
- * PostgreSQL: the whole accept as one statement between BEGIN and COMMIT (three round trips instead
- * of five to seven): the key marked committed, blobs, contents, messages, events. Refused as a whole
- * when a webhook of the project may take the events (their deliveries are written the general way).
- */
-async function acceptInOneStatement(
-  db: Kysely<Database>,
-  projectId: string,
-  now: number,
-  idempotencyKey: string | undefined,
-  write: ReturnType<typeof acceptWrite>,
-): Promise<Refusal | undefined> {
-  const { placed, total } = placeEvents(write.events);
-  // More log rows than one NOTIFY can announce: the general write appends them in chunks.
-  if (placed.length > oneStatementRows) return 'changed';
-  const key = idempotencyKey === undefined ? sql`` : sql`key as (${markKeyCommittedSql(projectId, idempotencyKey)}),`;
-  const blobColumns = ['project_id', 'hash', 'content', 'size', 'created_at'] as const;
-  const blobs = write.blobs.length === 0 ? sql`` : sql`blobs as (
-    ${unnestInsert('attachment_blobs', blobColumns, write.blobs.map((b) => blobColumns.map((c) => b[c])))} on conflict (project_id, hash) do nothing),`;
-  const statement = sql`
-    with ${key} ${blobs}
-    contents as (${unnestInsert('outbox_contents', write.contents.columns, write.contents.rows)} returning 1),
-    messages as (${unnestInsert('outbox_messages', write.messages.columns, write.messages.rows)} returning 1),
-    ${guardCte(sql<boolean>`false`, write.webhookProjects, sql<number>`(select count(*) from contents) + (select count(*) from messages)`)},
-    ${appendStatementTail(placed, total, now, [], sql`guard`)}`;
-  return tryOneStatement(db, statement);
-}
-
 export function createOutboxStore(db: Kysely<Database>, raw?: BetterSqlite3.Database): OutboxStore {
-  const postgres = isPostgres(db);
-  const withWebhooks = webhookProjectsMemo();
   return {
     async insertMessages(projectId, sends, now, idempotencyKey) {
-      const write = acceptWrite(projectId, sends, now);
-      if (postgres && write.messages.rows.length <= insertChunk && !withWebhooks.any(write.webhookProjects, now)) {
-        const refused = await acceptInOneStatement(db, projectId, now, idempotencyKey, write);
-        if (refused === undefined) return;
-        if (refused === 'webhooks') withWebhooks.add(write.webhookProjects, now);
-      }
       await db.transaction().execute(async (trx) => {
         if (idempotencyKey !== undefined) await markKeyCommitted(trx, projectId, idempotencyKey);
-        if (write.blobs.length > 0) {
-          await trx.insertInto('attachment_blobs').values(write.blobs).onConflict((oc) => oc.columns(['project_id', 'hash']).doNothing()).execute();
+        const blobs = new Map<string, { content: string; size: number }>();
+        const contentRows = sends.map((s) => contentRow(projectId, s, splitAttachments(s.content, blobs), now));
+        if (blobs.size > 0) {
+          await trx
+            .insertInto('attachment_blobs')
+            .values([...blobs].map(([hash, b]) => ({ project_id: projectId, hash, content: b.content, size: b.size, created_at: now })))
+            .onConflict((oc) => oc.columns(['project_id', 'hash']).doNothing())
+            .execute();
         }
-        await bulkInsert(trx, raw, 'outbox_contents', write.contents.columns, write.contents.rows, insertChunk);
-        await bulkInsert(trx, raw, 'outbox_messages', write.messages.columns, write.messages.rows, insertChunk);
-        await appendEvents(trx, write.events, now);
+        const contentColumns = usedColumns(contentRows);
+        await bulkInsert(trx, raw, 'outbox_contents', contentColumns, contentRows.map((r) => contentColumns.map((c) => r[c])), insertChunk);
+        const { columns, rows } = messageRows(sends, projectId, now);
+        await bulkInsert(trx, raw, 'outbox_messages', columns, rows, insertChunk);
+        // The first history entry is the row's accepted_status at created_at: no transition row per recipient.
+        // The messages' first EMAIL_STATUS events commit with them (transactional outbox).
+        await appendEvents(
+          trx,
+          sends.flatMap((s) => s.messages.map((m) => toPublicEvent('email:status', { projectId, messageId: m.id, status: s.status, reason: null, at: now }))),
+          now,
+        );
       });
     },
 

@@ -110,7 +110,7 @@ describe.each(engineKinds)('rate limits, fairness and shutdown on %s', (engine) 
       const now = Date.now();
       const [claimed] = await delivery.claimDue({ projectId, limit: 1, owner: 'dead-worker', now, leaseUntil: now - 1 });
       expect(claimed?.id).toBe(id);
-      await delivery.finishRendering('dead-worker', now, { skips: [], renderErrors: [], handOffs: [{ id, projectId, subject: 'Hello', html: '<p>Hello</p>', text: 'Hello' }] });
+      await delivery.finishRendering('dead-worker', now, { skips: [], renderErrors: [], handOffs: [{ id, subject: 'Hello', html: '<p>Hello</p>', text: 'Hello' }] });
     }
     const [doomed] = await send(m, { recipient: { email: 'crashes-workers@example.com' } });
     await dieAfterHandOff(doomed!);

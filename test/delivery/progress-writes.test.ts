@@ -6,9 +6,7 @@ import { send } from './helpers.js';
 
 /**
  * A worker's progress write (hand-offs and outcomes) changes only the rows it still holds, and the
- * status history, the events and the webhook deliveries report exactly those. On PostgreSQL the
- * write is tried as one statement first and falls back to a transaction when a compare-and-set
- * fails or a webhook listens: both ways must record the same.
+ * status history, the events and the webhook deliveries report exactly those.
  */
 describe.each(engineKinds)('progress writes on %s', (engine) => {
   let m: TestMailroom;
@@ -20,10 +18,9 @@ describe.each(engineKinds)('progress writes on %s', (engine) => {
   });
 
   const owner = 'worker-a';
-  const handOff = (id: string): HandOff => ({ id, projectId: m.project.project_id, subject: 'Hello', html: '<p>Hello</p>', text: 'Hello' });
+  const handOff = (id: string): HandOff => ({ id, subject: 'Hello', html: '<p>Hello</p>', text: 'Hello' });
   const sent = (id: string): Outcome => ({
     id,
-    projectId: m.project.project_id,
     status: 'sent',
     response: '250 2.0.0 OK queued as Q',
     queueId: 'Q',

@@ -45,7 +45,6 @@ export interface RecipientUser {
 /** Content a message is handed to SMTP with (stored on the row as rendered_*). */
 export interface HandOff {
   id: string;
-  projectId: string;
   subject: string;
   html: string | null;
   text: string;
@@ -69,11 +68,11 @@ export interface SharedText {
 
 export type Outcome =
   /** reason 'captured': the capture transport took it; nothing was delivered. */
-  | { id: string; projectId: string; status: 'sent'; response: string; queueId: string | null; attempt: AttemptRecord; reason?: 'captured' }
-  | { id: string; projectId: string; status: 'queued'; runAt: number; reason: string; attempt: AttemptRecord }
-  | { id: string; projectId: string; status: 'server-error'; reason: string; attempt: AttemptRecord }
+  | { id: string; status: 'sent'; response: string; queueId: string | null; attempt: AttemptRecord; reason?: 'captured' }
+  | { id: string; status: 'queued'; runAt: number; reason: string; attempt: AttemptRecord }
+  | { id: string; status: 'server-error'; reason: string; attempt: AttemptRecord }
   /** `suppress` only for address faults; `detail` names the classification rule that applied. */
-  | { id: string; projectId: string; status: 'bounced'; reason: string; attempt: AttemptRecord; suppress: { projectId: string; email: string; detail: string } | null };
+  | { id: string; status: 'bounced'; reason: string; attempt: AttemptRecord; suppress: { projectId: string; email: string; detail: string } | null };
 
 /** One committed status change, for the 'email:status' event. */
 export interface AppliedChange {

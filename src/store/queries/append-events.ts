@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresAdapter, sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
+import { PostgresAdapter, sql, type Insertable, type Kysely } from 'kysely';
 import { toWebhookBody, type NewPublicEvent, type StoredEvent } from '../../core/events/public-events.js';
 import { parseJson } from '../json.js';
 import type { OutboxStatus } from '../../core/outbox/lifecycle.js';
@@ -22,7 +22,7 @@ import type { Database, WebhookDeliveriesTable } from '../schema.js';
 const notifyPayloadLimit = 7_000;
 const insertChunk = 500;
 /** Rows appended in one statement at most: their ids, comma-separated, fit one NOTIFY payload even at 16 digits each. */
-export const oneStatementRows = 400;
+const oneStatementRows = 400;
 /** First half of the advisory lock key; the second is the schema's hash, so isolated instances do not wait on each other. */
 const eventOrderLock = 7_302_114;
 
@@ -157,7 +157,7 @@ async function drawEventIds(trx: Kysely<Database>, postgres: boolean, count: num
 }
 
 /** A log row with its ids relative to the first id drawn for the append. */
-export interface PlacedRow {
+interface PlacedRow {
   /** The row's id (its last event's), less the first id drawn. */
   offset: number;
   /** A span's first event id, less the first id drawn; null for a single event. */
@@ -176,23 +176,13 @@ export interface PlacedRow {
  * Used for up to `oneStatementRows` rows, so the NOTIFY payload (their ids) stays under its limit.
  */
 async function appendInOneStatement(trx: Kysely<Database>, placed: readonly PlacedRow[], total: number, now: number, history: readonly HistoryRow[]): Promise<number> {
-  const { rows } = await sql<{ first: string }>`with ${appendStatementTail(placed, total, now, history)}`.execute(trx);
-  return Number(rows[0]!.first);
-}
-
-/**
- * The CTEs and final select of appendInOneStatement, for a statement that makes the change the events
- * report in CTEs before them (record-progress.ts). `after`, a CTE of that statement, is read before
- * the order lock is taken, so its work is done first and the lock is held only for the rest.
- */
-export function appendStatementTail(placed: readonly PlacedRow[], total: number, now: number, history: readonly HistoryRow[], after?: RawBuilder<unknown>): RawBuilder<unknown> {
   const column = <K extends keyof PlacedRow>(key: K) => placed.map((r) => r[key]);
   const historyColumn = <K extends keyof HistoryRow>(key: K) => history.map((r) => r[key]);
-  return sql`
-    history as (
+  const { rows } = await sql<{ first: string }>`
+    with history as (
       insert into outbox_transitions (message_id, status, reason, at)
       select * from unnest(${historyColumn('messageId')}::text[], ${historyColumn('status')}::text[], ${historyColumn('reason')}::text[], ${historyColumn('at')}::bigint[])),
-    ordered as materialized (select pg_advisory_xact_lock(${eventOrderLock}, hashtext(current_schema()))${after ? sql` from ${after}` : sql``}),
+    ordered as materialized (select pg_advisory_xact_lock(${eventOrderLock}, hashtext(current_schema()))),
     drawn as materialized (
       select setval(pg_get_serial_sequence('events', 'id'), nextval(pg_get_serial_sequence('events', 'id')) + ${total} - 1) - ${total} + 1 as first
         from ordered),
@@ -205,7 +195,8 @@ export function appendStatementTail(placed: readonly PlacedRow[], total: number,
                as r(offset_id, first_offset, project_id, resource, type, topic, payload)
       returning id)
     select drawn.first, pg_notify(${eventsChannelSql}, (select string_agg(id::text, ',' order by id) from appended)) as notified
-      from drawn`;
+      from drawn`.execute(trx);
+  return Number(rows[0]!.first);
 }
 
 /** Shorter prefixes are not worth the extra field. */
@@ -260,27 +251,6 @@ async function appendInChunks(trx: Kysely<Database>, postgres: boolean, placed: 
   return first;
 }
 
-/** The events as log rows (spans where they differ only in the message id), each with its ids relative to the first id drawn. */
-export function placeEvents(events: readonly NewPublicEvent[]): { rows: LogRow[]; placed: PlacedRow[]; total: number } {
-  const rows = toLogRows(events);
-  // Ids are consecutive in append order, so a span's ids are consecutive; a row's id is its last event's id.
-  let total = 0;
-  const placed = rows.map((r): PlacedRow => {
-    const firstOffset = total;
-    total += r.count;
-    return {
-      offset: total - 1,
-      firstOffset: r.ids ? firstOffset : null,
-      project_id: r.first.projectId,
-      resource: r.first.resource,
-      type: r.first.payload.type,
-      topic: r.first.topic,
-      payload: JSON.stringify(r.ids ? spanPayload(r.first.payload, r.ids) : r.first.payload),
-    };
-  });
-  return { rows, placed, total };
-}
-
 /** A status history row, written with the EMAIL_STATUS event that reports it (record-transitions.ts). */
 export interface HistoryRow {
   messageId: string;
@@ -312,7 +282,22 @@ export async function appendEvents(trx: Kysely<Database>, events: readonly NewPu
   if (events.length === 0) return insertHistory(trx, history);
   const postgres = isPostgres(trx);
   const subscribed = await subscriptionsFor(trx, events);
-  const { rows, placed, total } = placeEvents(events);
+  const rows = toLogRows(events);
+  // Ids are consecutive in append order, so a span's ids are consecutive; a row's id is its last event's id.
+  let total = 0;
+  const placed = rows.map((r): PlacedRow => {
+    const firstOffset = total;
+    total += r.count;
+    return {
+      offset: total - 1,
+      firstOffset: r.ids ? firstOffset : null,
+      project_id: r.first.projectId,
+      resource: r.first.resource,
+      type: r.first.payload.type,
+      topic: r.first.topic,
+      payload: JSON.stringify(r.ids ? spanPayload(r.first.payload, r.ids) : r.first.payload),
+    };
+  });
   const oneStatement = postgres && placed.length <= oneStatementRows;
   if (!oneStatement) await insertHistory(trx, history);
   const first = oneStatement ? await appendInOneStatement(trx, placed, total, now, history) : await appendInChunks(trx, postgres, placed, total, now);

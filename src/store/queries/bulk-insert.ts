@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../schema.js';
 
@@ -47,16 +47,15 @@ export async function bulkInsert<T extends keyof Database>(
     for (const row of rows) statement.run(row);
     return;
   }
-  for (let i = 0; i < rows.length; i += chunkRows) await db.executeQuery(unnestInsert(table, columns, rows.slice(i, i + chunkRows)).compile(db));
-}
-
-/**
- * PostgreSQL: `insert into table (...) select * from unnest($1::type[], ...)`, one array parameter
- * per column, so one statement carries thousands of rows (also a CTE of a larger statement).
- */
-export function unnestInsert<T extends keyof Database>(table: T, columns: readonly (keyof Database[T] & string)[], rows: readonly unknown[][]): RawBuilder<unknown> {
-  const arrays = columns.map((c, i) => sql`${rows.map((row) => row[i])}::${sql.raw(columnTypes[c] ?? 'text')}[]`);
-  return sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`;
+  // PostgreSQL: one array parameter per column, unnested into rows; a statement carries thousands of rows.
+  const text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) select * from unnest(${columns
+    .map((c, i) => `$${i + 1}::${columnTypes[c] ?? 'text'}[]`)
+    .join(',')})`;
+  for (let i = 0; i < rows.length; i += chunkRows) {
+    const chunk = rows.slice(i, i + chunkRows);
+    const params = columns.map((_, c) => chunk.map((row) => row[c]));
+    await db.executeQuery(CompiledQuery.raw(text, params));
+  }
 }
 
 /** SQL types of the numeric columns bulk-inserted (everything else is text). */
@@ -73,5 +72,4 @@ const columnTypes: Record<string, string> = {
   created_at: 'bigint',
   updated_at: 'bigint',
   at: 'bigint',
-  size: 'bigint',
 };

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { canTransition, type OutboxStatus } from '../../core/outbox/lifecycle.js';
 import type { AppliedChange, RenderResults, SharedText } from '../../core/delivery/types.js';
 import { isPostgres } from './append-events.js';
@@ -95,29 +95,20 @@ export async function applyRendering(
   for (let i = 0; i < results.handOffs.length; i += chunkSize) {
     const chunk = results.handOffs.slice(i, i + chunkSize);
     const v = valuesCte('v', ['id', 'subject', 'html', 'body'], chunk.map((h) => [text(h.id), text(h.subject), text(h.html), text(h.text)]));
+    // From here on a crash may mean the mail went out: recovery treats these rows differently.
+    // Rendered output is kept on the message only where it differs from the shared content.
     const { rows } = await sql<{ id: string; project_id: string }>`
       with ${v}
-      ${handOffsUpdate(owner, now, sql`v`)}
-      returning outbox_messages.id, outbox_messages.project_id`.execute(trx);
-    for (const r of rows) applied.push({ id: r.id, projectId: r.project_id, status: 'sending', reason: null });
-  }
-  return applied;
-}
-
-/**
- * rendering -> sending from `source`: rows named `v` with columns id, subject, html and body, each a
- * compare-and-set on status and lease owner. From here on a crash may mean the mail went out:
- * recovery treats these rows differently. Rendered output is kept on the message only where it
- * differs from the shared content.
- */
-export function handOffsUpdate(owner: string, now: number, source: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`
       update outbox_messages
          set status = 'sending',
              rendered_subject = nullif(v.subject, (select c.subject from outbox_contents c where c.id = outbox_messages.content_id)),
              rendered_html = nullif(v.html, (select c.html from outbox_contents c where c.id = outbox_messages.content_id)),
              rendered_text = nullif(v.body, (select coalesce(c.text_body, c.rendered_text) from outbox_contents c where c.id = outbox_messages.content_id)),
              handed_off_at = ${now}, attempts = attempts + 1, updated_at = ${now}
-        from ${source}
-       where outbox_messages.id = v.id and outbox_messages.status = 'rendering' and outbox_messages.lease_owner = ${owner}`;
+        from v
+       where outbox_messages.id = v.id and outbox_messages.status = 'rendering' and outbox_messages.lease_owner = ${owner}
+      returning outbox_messages.id, outbox_messages.project_id`.execute(trx);
+    for (const r of rows) applied.push({ id: r.id, projectId: r.project_id, status: 'sending', reason: null });
+  }
+  return applied;
 }

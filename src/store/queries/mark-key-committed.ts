@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 
 /**
@@ -7,10 +7,5 @@ import type { Database } from '../schema.js';
  * stale, so a retry can only replay, never send again.
  */
 export async function markKeyCommitted(trx: Kysely<Database>, projectId: string, key: string): Promise<void> {
-  await markKeyCommittedSql(projectId, key).execute(trx);
-}
-
-/** The statement of markKeyCommitted, also a CTE of the accept's one statement on PostgreSQL (outbox-store.ts). */
-export function markKeyCommittedSql(projectId: string, key: string): RawBuilder<unknown> {
-  return sql`update idempotency_keys set state = 'committed' where project_id = ${projectId} and key = ${key} and state = 'running'`;
+  await trx.updateTable('idempotency_keys').set({ state: 'committed' }).where('project_id', '=', projectId).where('key', '=', key).where('state', '=', 'running').execute();
 }

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { comparableEmail } from '../../core/addresses.js';
 import { canTransition, type OutboxStatus } from '../../core/outbox/lifecycle.js';
 import type { AppliedChange, Outcome } from '../../core/delivery/types.js';
@@ -41,11 +41,21 @@ export async function applyOutcomes(trx: Transaction<Database>, owner: string, n
     const attempts = postgres ? sql`, ${attemptsCte(chunk.map((o) => ({ messageId: o.id, ...o.attempt })))}` : sql``;
     const { rows } = await sql<{ id: string; project_id: string; status: OutboxStatus }>`
       with ${v}${attempts}
-      ${outcomesUpdate(owner, now, sql`v`)}
+      update outbox_messages
+         set status = v.status,
+             smtp_response = v.response,
+             smtp_queue_id = case when v.status = 'sent' then v.queue_id else outbox_messages.smtp_queue_id end,
+             sent_at = case when v.status = 'sent' then ${now} else outbox_messages.sent_at end,
+             run_at = coalesce(v.run_at, outbox_messages.run_at),
+             handed_off_at = case when v.status = 'queued' then null else outbox_messages.handed_off_at end,
+             last_error = v.last_error,
+             lease_owner = null, lease_expires_at = null, updated_at = ${now}
+        from v
+       where outbox_messages.id = v.id and outbox_messages.status = 'sending' and outbox_messages.lease_owner = ${owner}
       returning outbox_messages.id, outbox_messages.project_id, outbox_messages.status`.execute(trx);
     for (const r of rows) {
       const outcome = byId.get(r.id)!;
-      applied.push({ id: r.id, projectId: r.project_id, status: outcome.status, reason: reasonOf(outcome) });
+      applied.push({ id: r.id, projectId: r.project_id, status: outcome.status, reason: outcome.status === 'sent' ? (outcome.reason ?? null) : outcome.reason });
       if (outcome.status === 'bounced' && outcome.suppress) {
         await trx
           .insertInto('suppressions')
@@ -59,24 +69,3 @@ export async function applyOutcomes(trx: Transaction<Database>, owner: string, n
   return applied;
 }
 
-/**
- * The compare-and-set of applyOutcomes, from `source`: rows named `v` with columns id, status,
- * response, queue_id, run_at and last_error. A row leaves `sending` only while leased to `owner`.
- */
-export function outcomesUpdate(owner: string, now: number, source: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`
-      update outbox_messages
-         set status = v.status,
-             smtp_response = v.response,
-             smtp_queue_id = case when v.status = 'sent' then v.queue_id else outbox_messages.smtp_queue_id end,
-             sent_at = case when v.status = 'sent' then ${now} else outbox_messages.sent_at end,
-             run_at = coalesce(v.run_at, outbox_messages.run_at),
-             handed_off_at = case when v.status = 'queued' then null else outbox_messages.handed_off_at end,
-             last_error = v.last_error,
-             lease_owner = null, lease_expires_at = null, updated_at = ${now}
-        from ${source}
-       where outbox_messages.id = v.id and outbox_messages.status = 'sending' and outbox_messages.lease_owner = ${owner}`;
-}
-
-/** The reason an outcome's status change carries (a plain `sent` has none). */
-export const reasonOf = (outcome: Outcome): string | null => (outcome.status === 'sent' ? (outcome.reason ?? null) : outcome.reason);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AppliedChange } from '../../core/delivery/types.js';
-import { toPublicEvent, type NewPublicEvent } from '../../core/events/public-events.js';
+import { toPublicEvent } from '../../core/events/public-events.js';
 import type { OutboxStatus } from '../../core/outbox/lifecycle.js';
 import type { Database } from '../schema.js';
 import { appendEvents } from './append-events.js';
@@ -21,12 +21,12 @@ export interface TransitionRow {
  */
 export async function recordTransitions(db: Kysely<Database>, rows: readonly TransitionRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await appendEvents(db, statusEvents(rows), rows[0]!.at, rows);
-}
-
-/** The EMAIL_STATUS event reporting each history row. */
-export function statusEvents(rows: readonly TransitionRow[]): NewPublicEvent[] {
-  return rows.map((r) => toPublicEvent('email:status', { projectId: r.projectId, messageId: r.messageId, status: r.status, reason: r.reason, at: r.at }));
+  await appendEvents(
+    db,
+    rows.map((r) => toPublicEvent('email:status', { projectId: r.projectId, messageId: r.messageId, status: r.status, reason: r.reason, at: r.at })),
+    rows[0]!.at,
+    rows,
+  );
 }
 
 /** recordTransitions for status changes a statement just applied, all at `now`. */
