@@ -47,7 +47,7 @@ describe.each(engineKinds)('progress writes on %s', (engine) => {
     const before = (await m.core.store.events.latestId()) ?? 0;
     expect(await m.core.store.delivery.recordProgress(owner, Date.now(), { handOffs: [handOff(a!), handOff(b!), handOff(c!)], outcomes: [] })).toHaveLength(3);
     const applied = await m.core.store.delivery.recordProgress(owner, Date.now(), { handOffs: [], outcomes: [sent(a!), sent(b!)] });
-    expect(applied.map((c) => `${c.id}:${c.status}`)).toEqual([`${a}:sent`, `${b}:sent`]);
+    expect(applied.map((change) => `${change.id}:${change.status}`)).toEqual([`${a}:sent`, `${b}:sent`]);
     expect(await statusOf([a!, b!, c!])).toEqual({ [a!]: 'sent', [b!]: 'sent', [c!]: 'sending' });
     expect(await historyOf([a!])).toEqual([`${a}:rendering`, `${a}:sending`, `${a}:sent`]);
     expect(await eventsAfter(before)).toEqual([`${a}:sending`, `${b}:sending`, `${c}:sending`, `${a}:sent`, `${b}:sent`]);

@@ -52,8 +52,8 @@ export async function finishRendering(db: Kysely<Database>, owner: string, now: 
  * with statistics from before a large accept, loop over every content for each one (150-350 ms a batch).
  */
 async function keepSharedText(trx: Transaction<Database>, shared: readonly SharedText[]): Promise<void> {
-  const unset = sql`rendered_text is null and text_body is null and template_id is null and template_variables is null`;
   if (shared.length === 0) return;
+  const unset = sql`rendered_text is null and text_body is null and template_id is null and template_variables is null`;
   if (isPostgres(trx)) {
     const ids = shared.map((s) => s.contentId);
     await sql`
