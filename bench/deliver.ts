@@ -95,6 +95,40 @@ interface Run {
   rate: number;
   /** This process's CPU time per message, in microseconds. */
   cpuUs: number;
+  writes?: WriteStats;
+}
+
+interface WriteStats {
+  count: number;
+  itemsPerWrite: number;
+  p50Ms: number;
+  p90Ms: number;
+}
+
+/**
+ * Times the workers' progress writes (hand-offs and outcomes, grouped) through the store port. A
+ * message holds one of the transport's 2 × connections slots from its hand-off until its outcome is
+ * committed, so at least two writes' time: the window divided by twice the median write is a
+ * ceiling on the rate that no speed elsewhere lifts.
+ */
+function timeProgressWrites(store: { recordProgress: (...args: never[]) => Promise<unknown[]> }): () => WriteStats {
+  const durations: number[] = [];
+  let items = 0;
+  const original = store.recordProgress.bind(store) as (...args: unknown[]) => Promise<unknown[]>;
+  (store as { recordProgress: unknown }).recordProgress = async (owner: string, now: number, progress: { handOffs: unknown[]; outcomes: unknown[] }) => {
+    const started = performance.now();
+    try {
+      return await original(owner, now, progress);
+    } finally {
+      durations.push(performance.now() - started);
+      items += progress.handOffs.length + progress.outcomes.length;
+    }
+  };
+  return () => {
+    const sorted = [...durations].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+    return { count: sorted.length, itemsPerWrite: items / Math.max(1, sorted.length), p50Ms: at(0.5), p90Ms: at(0.9) };
+  };
 }
 
 function cpuUsSince(start: NodeJS.CpuUsage): number {
@@ -135,6 +169,7 @@ async function mailroom(databaseUrl: string, sinkUrl: string, sink: Awaited<Retu
   sink.reset();
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const writeStats = timeProgressWrites(core.store.delivery);
   const pool = await startDelivery(core, config.workers);
   await sink.until(count);
   const seconds = (performance.now() - started) / 1000;
@@ -143,7 +178,7 @@ async function mailroom(databaseUrl: string, sinkUrl: string, sink: Awaited<Retu
   const sent = await core.engine.db.selectFrom('outbox_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'sent').executeTakeFirstOrThrow();
   if (Number(sent.n) !== count) throw new Error(`only ${sent.n} of ${count} rows recorded as sent`);
   await core.close();
-  return { rate: count / seconds, cpuUs };
+  return { rate: count / seconds, cpuUs, writes: writeStats() };
 }
 
 /** DATABASE_URL when it names a PostgreSQL, else a throwaway server with durable commits (the chaos runs' helper). */
@@ -175,5 +210,12 @@ for (const engine of engines) {
   console.log(
     `${engine.padEnd(8)} raw nodemailer ${base.rate.toFixed(0).padStart(5)} msg/s (peak RSS ${baseline.rssMb.toFixed(0)} MB, CPU ${base.cpuUs.toFixed(0)} µs/msg)   mailroom ${ours.rate.toFixed(0).padStart(5)} msg/s (peak RSS ${run.rssMb.toFixed(0)} MB, CPU ${ours.cpuUs.toFixed(0)} µs/msg; sink and bench in the same process)   ratio ${(ours.rate / base.rate).toFixed(2)}`,
   );
+  const w = ours.writes;
+  if (w) {
+    const ceiling = (2 * maxConnections) / ((2 * w.p50Ms) / 1000);
+    console.log(
+      `${''.padEnd(8)} progress writes ${w.count}, ${w.itemsPerWrite.toFixed(1)} items each, p50 ${w.p50Ms.toFixed(2)} ms, p90 ${w.p90Ms.toFixed(2)} ms: window ${2 * maxConnections} ÷ (2 × p50) caps delivery at ${ceiling.toFixed(0)} msg/s (${(ceiling / base.rate).toFixed(2)} × raw)`,
+    );
+  }
 }
 await sink.close();
