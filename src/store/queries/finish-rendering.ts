@@ -4,7 +4,7 @@ import type { AppliedChange, RenderResults, SharedText } from '../../core/delive
 import { isPostgres } from './append-events.js';
 import type { Database } from '../schema.js';
 import { recordChanges } from './record-transitions.js';
-import { text, valuesCte } from './values-cte.js';
+import { inStatus, text, valuesCte } from './values-cte.js';
 import type { UpdateObject } from 'kysely';
 
 /**
@@ -106,7 +106,7 @@ export async function applyRendering(
              rendered_text = nullif(v.body, (select coalesce(c.text_body, c.rendered_text) from outbox_contents c where c.id = outbox_messages.content_id)),
              handed_off_at = ${now}, attempts = attempts + 1, updated_at = ${now}
         from v
-       where outbox_messages.id = v.id and outbox_messages.status = 'rendering' and outbox_messages.lease_owner = ${owner}
+       where outbox_messages.id = v.id and ${inStatus('outbox_messages', 'rendering')} and outbox_messages.lease_owner = ${owner}
       returning outbox_messages.id, outbox_messages.project_id`.execute(trx);
     for (const r of rows) applied.push({ id: r.id, projectId: r.project_id, status: 'sending', reason: null });
   }
