@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config.js';
-import { createCore, startDelivery } from '../src/compose.js';
+import { createCore, startDelivery, type Core } from '../src/compose.js';
 import { createLogger } from '../src/logger.js';
 import { textPartOf } from '../src/core/templates/text-part.js';
 import { noDelaySocket } from '../src/delivery/transports/no-delay-socket.js';
@@ -163,16 +163,21 @@ async function raw(sinkUrl: string): Promise<Run> {
   return { rate: count / seconds, cpuUs };
 }
 
+/** The run's messages, accepted and committed: one broadcast (--broadcast), or one send per recipient. */
+async function acceptMessages(core: Core, projectId: string): Promise<void> {
+  const addresses = Array.from({ length: count }, (_, i) => `r${i}@example.com`);
+  if (broadcast) {
+    await core.accept.accept(projectId, { source: 'broadcast', to: addresses.map((email) => ({ email })), subject: subjectOf(0), content: { kind: 'body', html }, copies: 'refused', transactional: false });
+  } else {
+    await core.enqueue(projectId, addresses.map((email, i) => ({ source: 'broadcast', recipient: { email }, subject: subjectOf(i), html })));
+  }
+}
+
 async function mailroom(databaseUrl: string, sinkUrl: string, sink: Awaited<ReturnType<typeof startSink>>, workers: string): Promise<Run> {
   const config = loadConfig({ DATABASE_URL: databaseUrl, SMTP_URL: sinkUrl, MAILROOM_WORKERS: workers, MAILROOM_BATCH_SIZE: batch, MAILROOM_SMTP_MAX_CONNECTIONS: String(maxConnections), LOG_LEVEL: 'warn', MAILROOM_MIME_THREADS: arg('mime-threads', '0') });
   const core = await createCore(config, { logger: createLogger('warn') });
   const project = await core.projects.createProject({ name: 'bench', settings: { defaultSender: 'bench@example.com' } });
-  const addresses = Array.from({ length: count }, (_, i) => `r${i}@example.com`);
-  if (broadcast) {
-    await core.accept.accept(project.project_id, { source: 'broadcast', to: addresses.map((email) => ({ email })), subject: subjectOf(0), content: { kind: 'body', html }, copies: 'refused', transactional: false });
-  } else {
-    await core.enqueue(project.project_id, addresses.map((email, i) => ({ source: 'broadcast', recipient: { email }, subject: subjectOf(i), html })));
-  }
+  await acceptMessages(core, project.project_id);
   // Accepted = committed; the clock starts when the workers do.
   sink.reset();
   const started = performance.now();
@@ -251,12 +256,7 @@ async function mailroomProcesses(databaseUrl: string, sinkUrl: string, sink: Awa
         }),
     ),
   );
-  const addresses = Array.from({ length: count }, (_, i) => `r${i}@example.com`);
-  if (broadcast) {
-    await core.accept.accept(project.project_id, { source: 'broadcast', to: addresses.map((email) => ({ email })), subject: subjectOf(0), content: { kind: 'body', html }, copies: 'refused', transactional: false });
-  } else {
-    await core.enqueue(project.project_id, addresses.map((email, i) => ({ source: 'broadcast', recipient: { email }, subject: subjectOf(i), html })));
-  }
+  await acceptMessages(core, project.project_id);
   sink.reset();
   const started = performance.now();
   const cpu = process.cpuUsage();
