@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { OutboxStatus } from '../../core/outbox/lifecycle.js';
 
 /**
  * `v(col, ...) AS (VALUES (...), ...)`: per-row values for one UPDATE ... FROM v,
@@ -22,4 +23,4 @@ export const bigint = (value: number | null): RawBuilder<unknown> => sql`cast(${
  * bench/deliver 1,700–2,400 entries and ~100 heap pages for a hand-off of 5 messages, growing until
  * vacuum ran.
  */
-export const inStatus = (table: string, status: string): RawBuilder<unknown> => sql`${sql.ref(`${table}.status`)} || '' = ${status}`;
+export const inStatus = (table: 'outbox_messages', status: OutboxStatus): RawBuilder<unknown> => sql`${sql.ref(`${table}.status`)} || '' = ${status}`;
