@@ -110,8 +110,26 @@ async function rawCommitLatency(databaseUrl, rate) {
  * nothing around them (no HTTP, no validation, no content row, no events), built before the clock
  * starts. SQLite: one reused prepared statement in one transaction; PostgreSQL: `insert … select
  * from unnest(…)` in chunks of 5,000 in one transaction. Answers milliseconds, commit included.
+ * Into a database of its own, freshly migrated (a file beside the bench's, or another schema), so
+ * the broadcasts measured after it find the table as they would without it.
  */
-async function rawInsertFloor(m, databaseUrl, projectId, to) {
+async function rawInsertFloor(databaseUrl, to) {
+  let floorUrl = databaseUrl.replace(/[^/]+$/, 'floor.db');
+  if (!databaseUrl.startsWith('sqlite:')) {
+    const url = new URL(databaseUrl);
+    url.searchParams.set('schema', `bench_floor_${Date.now()}`);
+    floorUrl = url.toString();
+  }
+  const m = await createMailroom(loadConfig({ DATABASE_URL: floorUrl, MAILROOM_WORKERS: '0', LOG_LEVEL: 'silent', PORT: '0' }), { logger: createLogger('silent') });
+  try {
+    const project = await m.core.projects.createProject({ name: 'floor' });
+    return await insertRows(m, floorUrl, project.project_id, to);
+  } finally {
+    await m.close();
+  }
+}
+
+async function insertRows(m, databaseUrl, projectId, to) {
   const now = Date.now();
   const stamp = now.toString(16).padStart(12, '0');
   const prefix = `${stamp.slice(0, 8)}-${stamp.slice(8, 12)}-7${randomUUID().slice(15, 18)}-8${randomUUID().slice(20, 23)}-`;
@@ -216,7 +234,7 @@ async function measure(engine, databaseUrl, baseline) {
   const broadcastMs = await timeBroadcast(port, '/mail/broadcast', broadcast, auth, 1);
   const plainGrowth = (await databaseBytes(m, databaseUrl)) - before;
   breakdowns.push({ engine, rows: perRecipient(relationsBefore, await bytesByRelation(m, databaseUrl), broadcastSize) });
-  const floorMs = await rawInsertFloor(m, databaseUrl, project.project_id, to);
+  const floorMs = await rawInsertFloor(databaseUrl, to);
   // A newsletter: 20 KB of html and a 100 KB attachment to every address.
   const html = `<h1>This week</h1>${'<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>'.repeat(330)}`.slice(0, 20 * 1024);
   const attachment = randomBytes(100 * 1024).toString('base64');
