@@ -173,6 +173,13 @@ async function acceptMessages(core: Core, projectId: string): Promise<void> {
   }
 }
 
+/** Every message recorded as sent (received at the sink is not enough), then the core closed. */
+async function expectAllSentAndClose(core: Core): Promise<void> {
+  const sent = await core.engine.db.selectFrom('outbox_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'sent').executeTakeFirstOrThrow();
+  if (Number(sent.n) !== count) throw new Error(`only ${sent.n} of ${count} rows recorded as sent`);
+  await core.close();
+}
+
 async function mailroom(databaseUrl: string, sinkUrl: string, sink: Awaited<ReturnType<typeof startSink>>, workers: string): Promise<Run> {
   const config = loadConfig({ DATABASE_URL: databaseUrl, SMTP_URL: sinkUrl, MAILROOM_WORKERS: workers, MAILROOM_BATCH_SIZE: batch, MAILROOM_SMTP_MAX_CONNECTIONS: String(maxConnections), LOG_LEVEL: 'warn', MAILROOM_MIME_THREADS: arg('mime-threads', '0') });
   const core = await createCore(config, { logger: createLogger('warn') });
@@ -190,9 +197,7 @@ async function mailroom(databaseUrl: string, sinkUrl: string, sink: Awaited<Retu
   const cpuUs = cpuUsSince(cpu);
   const serverCpuUs = (postgresCpuUs() - server) / count;
   await pool.stop();
-  const sent = await core.engine.db.selectFrom('outbox_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'sent').executeTakeFirstOrThrow();
-  if (Number(sent.n) !== count) throw new Error(`only ${sent.n} of ${count} rows recorded as sent`);
-  await core.close();
+  await expectAllSentAndClose(core);
   return { rate: count / seconds, cpuUs, serverCpuUs, writes: writeStats() };
 }
 
@@ -268,9 +273,7 @@ async function mailroomProcesses(databaseUrl: string, sinkUrl: string, sink: Awa
   const workersCpu = children.reduce((sum, c, i) => sum + processCpuUs(c.pid!) - childCpu[i]!, 0);
   const cpuUs = cpuUsSince(cpu) + workersCpu / count;
   await Promise.all(children.map((c) => new Promise((resolve) => (c.once('exit', resolve), c.kill('SIGTERM')))));
-  const sent = await core.engine.db.selectFrom('outbox_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'sent').executeTakeFirstOrThrow();
-  if (Number(sent.n) !== count) throw new Error(`only ${sent.n} of ${count} rows recorded as sent`);
-  await core.close();
+  await expectAllSentAndClose(core);
   return { rate: count / seconds, cpuUs, serverCpuUs };
 }
 

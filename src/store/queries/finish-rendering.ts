@@ -106,7 +106,7 @@ export async function applyRendering(
              rendered_text = nullif(v.body, (select coalesce(c.text_body, c.rendered_text) from outbox_contents c where c.id = outbox_messages.content_id)),
              handed_off_at = ${now}, attempts = attempts + 1, updated_at = ${now}
         from v
-       where outbox_messages.id = v.id and ${inStatus('outbox_messages', 'rendering')} and outbox_messages.lease_owner = ${owner}
+       where outbox_messages.id = v.id and ${inStatus('rendering')} and outbox_messages.lease_owner = ${owner}
       returning outbox_messages.id, outbox_messages.project_id`.execute(trx);
     for (const r of rows) applied.push({ id: r.id, projectId: r.project_id, status: 'sending', reason: null });
   }

@@ -51,7 +51,7 @@ export async function applyOutcomes(trx: Transaction<Database>, owner: string, n
              last_error = v.last_error,
              lease_owner = null, lease_expires_at = null, updated_at = ${now}
         from v
-       where outbox_messages.id = v.id and ${inStatus('outbox_messages', 'sending')} and outbox_messages.lease_owner = ${owner}
+       where outbox_messages.id = v.id and ${inStatus('sending')} and outbox_messages.lease_owner = ${owner}
       returning outbox_messages.id, outbox_messages.project_id, outbox_messages.status`.execute(trx);
     for (const r of rows) {
       const outcome = byId.get(r.id)!;

@@ -16,11 +16,11 @@ export const text = (value: string | null): RawBuilder<unknown> => sql`cast(${va
 export const bigint = (value: number | null): RawBuilder<unknown> => sql`cast(${value} as bigint)`;
 
 /**
- * A batched compare-and-set's expected status, written so that no index serves it (`status || ''`):
+ * A batched compare-and-set's expected `outbox_messages` status, written so that no index serves it (`status || ''`):
  * the rows are then found by primary key from the VALUES list. With `status = …` PostgreSQL, which
  * estimates a rare status (`rendering`, `sending`) at a handful of rows, scanned every entry of that
  * status in the status indexes, dead ones included, and visited their rows for each write: in
  * bench/deliver 1,700–2,400 entries and ~100 heap pages for a hand-off of 5 messages, growing until
  * vacuum ran.
  */
-export const inStatus = (table: 'outbox_messages', status: OutboxStatus): RawBuilder<unknown> => sql`${sql.ref(`${table}.status`)} || '' = ${status}`;
+export const inStatus = (status: OutboxStatus): RawBuilder<unknown> => sql`outbox_messages.status || '' = ${status}`;
